@@ -241,6 +241,7 @@ def classic_config(cfg):
     if mt in ("gemma2",):
         target.pop("layer_types", None)
     if mt in ("gemma3_text",) and "layer_types" in target:
+        target.pop("_sliding_window_pattern", None)
         lt = target.pop("layer_types")
         target["sliding_window_pattern"] = len(lt) if lt[-1] == "full_attention" else 6
     return c

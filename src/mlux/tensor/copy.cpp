@@ -63,6 +63,36 @@ void copy_convert(const Tensor& src, Tensor& dst) {
     return;
   }
 
+  // Same dtype: copy the longest run of trailing axes that is contiguous in both tensors as one
+  // block (a KV-cache slot, a batch row), walking the remaining axes.
+  if (same) {
+    int inner = nd;
+    std::int64_t block = 1;
+    while (inner > 0) {
+      const int a = inner - 1;
+      if (src.shape()[a] != 1 && (src.strides()[a] != block || dst.strides()[a] != block)) break;
+      block *= src.shape()[a];
+      --inner;
+    }
+    if (block > 1) {
+      const std::int64_t blocks = n / block;
+      std::int64_t bidx[Shape::kMaxDims] = {};
+      for (std::int64_t i = 0; i < blocks; ++i) {
+        std::int64_t so = 0, dof = 0;
+        for (int a = 0; a < inner; ++a) {
+          so += bidx[a] * src.strides()[a];
+          dof += bidx[a] * dst.strides()[a];
+        }
+        std::memcpy(dst.mutable_bytes() + dof * std::int64_t(ds), src.bytes() + so * std::int64_t(ss), std::size_t(block) * ss);
+        for (int a = inner - 1; a >= 0; --a) {
+          if (++bidx[a] < src.shape()[a]) break;
+          bidx[a] = 0;
+        }
+      }
+      return;
+    }
+  }
+
   // General case: walk a multi-index over the shape.
   std::int64_t idx[Shape::kMaxDims] = {};
   for (std::int64_t i = 0; i < n; ++i) {

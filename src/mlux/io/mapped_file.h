@@ -1,0 +1,30 @@
+// MappedFile: a whole file mapped read-only into memory. Tensors borrowed from it keep it alive
+// through a shared_ptr, so weights are never copied and pages load on first touch.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+
+namespace mlux::io {
+
+class MappedFile {
+ public:
+  /// Maps `path`; throws Error naming the path and the system's reason on failure.
+  static std::shared_ptr<const MappedFile> open(const std::filesystem::path& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  const std::byte* data() const { return data_; }
+  std::size_t size() const { return size_; }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  MappedFile() = default;
+  std::filesystem::path path_;
+  const std::byte* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+}  // namespace mlux::io

@@ -1,0 +1,57 @@
+// Helpers shared by the unit tests: fixture locations and tensor comparisons.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "mlux/error.h"
+#include "mlux/tensor/tensor.h"
+
+namespace mlux::test {
+
+inline std::filesystem::path golden_dir() { return MLUX_GOLDEN_DIR; }
+
+/// Names of the fixture directories under tests/golden, sorted.
+inline std::vector<std::string> golden_fixtures() {
+  std::vector<std::string> out;
+  for (const auto& e : std::filesystem::directory_iterator(golden_dir()))
+    if (e.is_directory() && std::filesystem::exists(e.path() / "reference.safetensors"))
+      out.push_back(e.path().filename().string());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+inline float max_abs(const Tensor& t) {
+  float m = 0;
+  for (float v : t.to_floats()) m = std::max(m, std::fabs(v));
+  return m;
+}
+
+/// Largest |a - b| over all elements; +inf if shapes differ or a NaN appears.
+inline float max_abs_diff(const Tensor& a, const Tensor& b) {
+  if (a.shape() != b.shape()) return INFINITY;
+  const auto x = a.to_floats(), y = b.to_floats();
+  float m = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    const float d = std::fabs(x[i] - y[i]);
+    if (std::isnan(d)) return INFINITY;
+    m = std::max(m, d);
+  }
+  return m;
+}
+
+/// Runs `fn` and returns the Error message it throws ("" if none).
+template <typename Fn>
+std::string error_of(Fn&& fn) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace mlux::test
