@@ -1,0 +1,282 @@
+// Kernel equivalence, after ggml's test-backend-ops: each row names an op case (dtypes, shapes
+// just past SIMD widths, odd sizes, unaligned weights); the optimised path is compared with its
+// scalar reference at 1 and N threads, with guard words around the output. A failure prints the
+// row; `--gtest_filter=*Row/<index>` reruns it alone.
+#include <gtest/gtest.h>
+#include <omp.h>
+
+#include <cmath>
+#include <cstring>
+#include <random>
+
+#include "mlux/ops/cpu/cpu_features.h"
+#include "mlux/ops/cpu/half_matmul.h"
+#include "mlux/ops/ops.h"
+#include "mlux/tensor/half.h"
+#include "test_util.h"
+
+namespace mlux {
+namespace {
+
+std::vector<float> random_floats(std::size_t n, std::uint32_t seed, float scale = 1.0f) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> d(0.0f, scale);
+  std::vector<float> v(n);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+// Half-precision weight rows stored at byte offset `misalign` inside a buffer (MLX files are not
+// aligned), as the kernels receive them.
+struct HalfWeights {
+  std::vector<std::byte> buffer;
+  const std::byte* data;
+  std::vector<float> values;  // the exact values the half numbers hold
+  HalfWeights(DType t, std::int64_t N, std::int64_t K, std::size_t misalign, std::uint32_t seed) {
+    values = random_floats(std::size_t(N * K), seed, 0.5f);
+    buffer.resize(std::size_t(N * K) * 2 + misalign);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const std::uint16_t h = t == DType::bf16 ? f32_to_bf16(values[i]) : f32_to_f16(values[i]);
+      values[i] = t == DType::bf16 ? bf16_to_f32(h) : f16_to_f32(h);
+      std::memcpy(buffer.data() + misalign + 2 * i, &h, 2);
+    }
+    data = buffer.data() + misalign;
+  }
+};
+
+struct MatmulRow {
+  DType dtype;
+  std::int64_t M, K, N;
+  std::size_t misalign;
+};
+
+std::ostream& operator<<(std::ostream& os, const MatmulRow& r) {
+  return os << "{" << dtype_name(r.dtype) << " M=" << r.M << " K=" << r.K << " N=" << r.N << " misalign=" << r.misalign << "}";
+}
+
+std::vector<MatmulRow> matmul_rows() {
+  std::vector<MatmulRow> rows;
+  for (DType t : {DType::bf16, DType::f16})
+    for (std::int64_t M : {1, 2, 3, 8, 9, 17})
+      for (std::int64_t K : {1, 7, 8, 9, 64, 71})
+        for (std::int64_t N : {1, 4, 5, 33})
+          rows.push_back({t, M, K, N, std::size_t((M + K + N) % 3)});
+  return rows;
+}
+
+class MatmulEquivalence : public testing::TestWithParam<MatmulRow> {};
+
+constexpr float kGuard = -12345.678f;
+
+// gemv_half_avx2 against gemv_half_ref, with guards around each output row.
+TEST_P(MatmulEquivalence, GemvAvx2MatchesReference) {
+  if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const MatmulRow r = GetParam();  // more than 8 rows: the kernel takes them 8 at a time
+  const HalfWeights w(r.dtype, r.N, r.K, r.misalign, 1);
+  const auto x = random_floats(std::size_t(r.M * r.K), 2);
+  const auto ht = r.dtype == DType::bf16 ? ops::cpu::HalfType::bf16 : ops::cpu::HalfType::f16;
+  const std::int64_t ldy = r.N + 3;  // padding columns are guard words
+  std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
+  ops::cpu::gemv_half_ref(ht, x.data(), r.M, r.K, w.data, 2 * r.K, 0, r.N, ref.data(), ldy);
+  ops::cpu::gemv_half_avx2(ht, x.data(), r.M, r.K, w.data, 2 * r.K, 0, r.N, got.data(), ldy);
+  for (std::int64_t m = 0; m < r.M; ++m) {
+    for (std::int64_t n = 0; n < ldy; ++n) {
+      const std::size_t i = std::size_t(m * ldy + n);
+      if (n >= r.N) {
+        EXPECT_EQ(got[i], kGuard) << "guard overwritten at row " << m << " col " << n;
+        continue;
+      }
+      EXPECT_NEAR(got[i], ref[i], 1e-5f * (1.0f + std::sqrt(float(r.K)))) << "m=" << m << " n=" << n;
+    }
+  }
+}
+
+TEST_P(MatmulEquivalence, ConvertRowsAvx2MatchesReferenceExactly) {
+  if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const MatmulRow r = GetParam();
+  const HalfWeights w(r.dtype, r.N, r.K, r.misalign, 3);
+  const auto ht = r.dtype == DType::bf16 ? ops::cpu::HalfType::bf16 : ops::cpu::HalfType::f16;
+  std::vector<float> ref(std::size_t(r.N * r.K) + 4, kGuard), got(std::size_t(r.N * r.K) + 4, kGuard);
+  ops::cpu::convert_rows_ref(ht, w.data, 2 * r.K, r.K, 0, r.N, ref.data());
+  ops::cpu::convert_rows_avx2(ht, w.data, 2 * r.K, r.K, 0, r.N, got.data());
+  EXPECT_EQ(got, ref);
+}
+
+// ops::linear (either path, 1 and N threads) against a double-precision dot of the exact values.
+TEST_P(MatmulEquivalence, LinearMatchesNaiveAtOneAndManyThreads) {
+  const MatmulRow r = GetParam();
+  const HalfWeights w(r.dtype, r.N, r.K, r.misalign, 4);
+  const auto x = random_floats(std::size_t(r.M * r.K), 5);
+  const Tensor wt = Tensor::borrow(w.data, {r.N, r.K}, r.dtype, nullptr);
+  const Tensor xt = Tensor::from_floats(x, {r.M, r.K});
+  for (int threads : {1, std::max(2, omp_get_num_procs())}) {
+    omp_set_num_threads(threads);
+    const auto y = ops::linear(xt, wt).to_floats();
+    for (std::int64_t m = 0; m < r.M; ++m)
+      for (std::int64_t n = 0; n < r.N; ++n) {
+        double acc = 0;
+        for (std::int64_t k = 0; k < r.K; ++k) acc += double(x[std::size_t(m * r.K + k)]) * w.values[std::size_t(n * r.K + k)];
+        EXPECT_NEAR(y[std::size_t(m * r.N + n)], acc, 2e-5 * (1.0 + std::sqrt(double(r.K)))) << "threads=" << threads;
+      }
+  }
+  omp_set_num_threads(omp_get_num_procs());
+}
+
+INSTANTIATE_TEST_SUITE_P(Row, MatmulEquivalence, testing::ValuesIn(matmul_rows()));
+
+TEST(LinearF32, MatchesNaiveWithBias) {
+  for (std::int64_t M : {1, 5}) {
+    const auto x = random_floats(std::size_t(M * 13), 7), w = random_floats(13 * 6, 8), b = random_floats(6, 9);
+    const auto y = ops::linear(Tensor::from_floats(x, {M, 13}), Tensor::from_floats(w, {6, 13}), Tensor::from_floats(b, {6})).to_floats();
+    for (std::int64_t m = 0; m < M; ++m)
+      for (int n = 0; n < 6; ++n) {
+        double acc = b[std::size_t(n)];
+        for (int k = 0; k < 13; ++k) acc += double(x[std::size_t(m * 13 + k)]) * w[std::size_t(n * 13 + k)];
+        EXPECT_NEAR(y[std::size_t(m * 6 + n)], acc, 1e-5);
+      }
+  }
+}
+
+TEST(Linear, RejectsMismatchedInnerDims) {
+  const auto e = test::error_of([] { (void)ops::linear(Tensor::zeros({1, 7, 4095}), Tensor::zeros({16, 4096})); });
+  EXPECT_NE(e.find("linear: x is [1, 7, 4095] but weight [16, 4096] takes 4096 inputs"), std::string::npos) << e;
+}
+
+// --- attention: the fused fast path and the step-by-step (hookable) path -----------------------
+
+struct AttentionRow {
+  std::int64_t B, Tq, Tk, H, Hkv, Dh;
+  float softcap;
+  std::int64_t window;
+  bool padded;
+};
+
+std::ostream& operator<<(std::ostream& os, const AttentionRow& r) {
+  return os << "{B=" << r.B << " Tq=" << r.Tq << " Tk=" << r.Tk << " H=" << r.H << " Hkv=" << r.Hkv << " Dh=" << r.Dh
+            << " softcap=" << r.softcap << " window=" << r.window << " padded=" << r.padded << "}";
+}
+
+class AttentionEquivalence : public testing::TestWithParam<AttentionRow> {};
+
+TEST_P(AttentionEquivalence, FusedEqualsComposedAndNaive) {
+  const AttentionRow r = GetParam();
+  const Tensor q = Tensor::from_floats(random_floats(std::size_t(r.B * r.Tq * r.H * r.Dh), 11), {r.B, r.Tq, r.H, r.Dh});
+  const Tensor k = Tensor::from_floats(random_floats(std::size_t(r.B * r.Tk * r.Hkv * r.Dh), 12), {r.B, r.Tk, r.Hkv, r.Dh});
+  const Tensor v = Tensor::from_floats(random_floats(std::size_t(r.B * r.Tk * r.Hkv * r.Dh), 13), {r.B, r.Tk, r.Hkv, r.Dh});
+  std::vector<std::int32_t> start(std::size_t(r.B), 0);
+  if (r.padded) start[0] = 2;
+  const ops::AttentionOptions opt{.scale = 0.3f, .logit_softcap = r.softcap, .window = r.window,
+                                  .key_start = r.padded ? std::span<const std::int32_t>(start) : std::span<const std::int32_t>()};
+  const Tensor fused = ops::attention(q, k, v, opt);
+  const Tensor pattern = ops::softmax(ops::attention_scores(q, k, opt), -1);
+  const Tensor composed = ops::attention_apply(pattern, v);
+  EXPECT_EQ(test::max_abs_diff(fused, composed), 0.0f) << "hooks must not change results";
+
+  // Naive double-precision reference.
+  const auto qv = q.to_floats(), kv = k.to_floats(), vv = v.to_floats(), out = fused.to_floats(), pv = pattern.to_floats();
+  const std::int64_t group = r.H / r.Hkv;
+  for (std::int64_t b = 0; b < r.B; ++b)
+    for (std::int64_t h = 0; h < r.H; ++h)
+      for (std::int64_t i = 0; i < r.Tq; ++i) {
+        const std::int64_t qpos = i + r.Tk - r.Tq;
+        std::vector<double> s(std::size_t(r.Tk), -INFINITY);
+        double mx = -INFINITY;
+        for (std::int64_t t = 0; t < r.Tk; ++t) {
+          const bool visible = t <= qpos && t >= start[std::size_t(b)] && (r.window == 0 || qpos - t < r.window);
+          if (!visible) continue;
+          double d = 0;
+          for (std::int64_t j = 0; j < r.Dh; ++j)
+            d += double(qv[std::size_t(((b * r.Tq + i) * r.H + h) * r.Dh + j)]) * kv[std::size_t(((b * r.Tk + t) * r.Hkv + h / group) * r.Dh + j)];
+          d *= 0.3;
+          if (r.softcap > 0) d = r.softcap * std::tanh(d / r.softcap);
+          s[std::size_t(t)] = d;
+          mx = std::max(mx, d);
+        }
+        double z = 0;
+        for (double x : s) z += std::isinf(x) ? 0.0 : std::exp(x - mx);
+        for (std::int64_t j = 0; j < r.Dh; ++j) {
+          double acc = 0;
+          for (std::int64_t t = 0; t < r.Tk; ++t)
+            if (!std::isinf(s[std::size_t(t)]))
+              acc += std::exp(s[std::size_t(t)] - mx) / z * vv[std::size_t(((b * r.Tk + t) * r.Hkv + h / group) * r.Dh + j)];
+          if (std::isinf(mx)) acc = 0;  // no visible key: defined as 0
+          EXPECT_NEAR(out[std::size_t(((b * r.Tq + i) * r.H + h) * r.Dh + j)], acc, 1e-5);
+        }
+        for (std::int64_t t = 0; t < r.Tk; ++t) {
+          const double p = std::isinf(s[std::size_t(t)]) ? 0.0 : std::exp(s[std::size_t(t)] - mx) / z;
+          EXPECT_NEAR(pv[std::size_t(((b * r.H + h) * r.Tq + i) * r.Tk + t)], p, 1e-6);
+        }
+      }
+}
+
+INSTANTIATE_TEST_SUITE_P(Row, AttentionEquivalence,
+                         testing::Values(AttentionRow{1, 5, 5, 2, 2, 8, 0, 0, false}, AttentionRow{2, 3, 9, 4, 2, 16, 0, 0, false},
+                                         AttentionRow{2, 7, 7, 4, 1, 9, 5.0f, 0, false},
+                                         AttentionRow{1, 9, 9, 4, 2, 8, 0, 3, false}, AttentionRow{2, 1, 12, 6, 3, 8, 0, 4, true},
+                                         AttentionRow{2, 6, 6, 2, 2, 33, 2.0f, 2, true}));
+
+// --- small ops against their formulas ---------------------------------------------------------
+
+TEST(RmsNorm, MatchesFormulaWithGemmaOffset) {
+  const auto x = random_floats(2 * 9, 21), w = random_floats(9, 22);
+  const auto y = ops::rms_norm(Tensor::from_floats(x, {2, 9}), Tensor::from_floats(w, {9}), {.eps = 1e-5f, .weight_offset = 1.0f}).to_floats();
+  for (int r = 0; r < 2; ++r) {
+    double ss = 0;
+    for (int i = 0; i < 9; ++i) ss += double(x[std::size_t(r * 9 + i)]) * x[std::size_t(r * 9 + i)];
+    const double inv = 1.0 / std::sqrt(ss / 9 + 1e-5);
+    for (int i = 0; i < 9; ++i) EXPECT_NEAR(y[std::size_t(r * 9 + i)], x[std::size_t(r * 9 + i)] * inv * (1.0 + w[std::size_t(i)]), 1e-5);
+  }
+}
+
+TEST(Rope, RotatesPairsHalfApartAndPassesTheRest) {
+  const auto x = random_floats(1 * 2 * 1 * 6, 31);
+  const std::vector<std::int32_t> pos = {0, 3};
+  const std::vector<float> inv = {1.0f, 0.1f};  // rotary_dim 4 of head width 6
+  const auto y = ops::rope(Tensor::from_floats(x, {1, 2, 1, 6}), Tensor::from_data<std::int32_t>(pos, {1, 2}), inv,
+                           {.rotary_dim = 4, .attention_factor = 1.5f}).to_floats();
+  for (int t = 0; t < 2; ++t) {
+    const float* in = x.data() + t * 6;
+    const float* out = y.data() + t * 6;
+    for (int i = 0; i < 2; ++i) {
+      const double th = pos[std::size_t(t)] * inv[std::size_t(i)], c = std::cos(th) * 1.5, s = std::sin(th) * 1.5;
+      EXPECT_NEAR(out[i], in[i] * c - in[i + 2] * s, 1e-5);
+      EXPECT_NEAR(out[i + 2], in[i + 2] * c + in[i] * s, 1e-5);
+    }
+    EXPECT_EQ(out[4], in[4]);
+    EXPECT_EQ(out[5], in[5]);
+  }
+}
+
+TEST(Elementwise, BroadcastsAndRejectsMismatch) {
+  const Tensor a = Tensor::from_floats({1, 2, 3, 4, 5, 6}, {2, 3});
+  EXPECT_EQ((a + Tensor::from_floats({10, 20, 30}, {3})).to_floats(), (std::vector<float>{11, 22, 33, 14, 25, 36}));
+  EXPECT_EQ((a * Tensor::from_floats({2, 3}, {2, 1})).to_floats(), (std::vector<float>{2, 4, 6, 12, 15, 18}));
+  EXPECT_EQ((a.transpose(0, 1) - 1.0f).to_floats(), (std::vector<float>{0, 3, 1, 4, 2, 5}));
+  const auto e = test::error_of([&] { (void)(a + Tensor::zeros({4})); });
+  EXPECT_NE(e.find("add: shapes [2, 3] and [4] do not broadcast"), std::string::npos) << e;
+}
+
+TEST(Reduce, ArgmaxAndSoftmax) {
+  const Tensor a = Tensor::from_floats({1, 5, 5, -1, 0, 2}, {2, 3});
+  EXPECT_EQ(ops::argmax(a, 1).to_ints(), (std::vector<std::int64_t>{1, 2}));
+  const auto p = ops::softmax(a, -1).to_floats();
+  EXPECT_NEAR(p[0] + p[1] + p[2], 1.0, 1e-6);
+  EXPECT_NEAR(p[1] / p[0], std::exp(4.0), 1e-3);
+}
+
+TEST(Conv, CausalDepthwiseMatchesFormulaWithHistory) {
+  const auto x = random_floats(1 * 4 * 2, 41), w = random_floats(2 * 3, 42), h = random_floats(1 * 2 * 2, 43);
+  const auto y = ops::causal_depthwise_conv1d(Tensor::from_floats(x, {1, 4, 2}), Tensor::from_floats(w, {2, 3}), Tensor(),
+                                              Tensor::from_floats(h, {1, 2, 2})).to_floats();
+  // x̃ = history (2 rows) then x (4 rows)
+  auto xt = [&](int t, int c) { return t < 2 ? h[std::size_t(t * 2 + c)] : x[std::size_t((t - 2) * 2 + c)]; };
+  for (int t = 0; t < 4; ++t)
+    for (int c = 0; c < 2; ++c) {
+      double acc = 0;
+      for (int k = 0; k < 3; ++k) acc += double(w[std::size_t(c * 3 + k)]) * xt(t + k, c);
+      EXPECT_NEAR(y[std::size_t(t * 2 + c)], acc, 1e-5);
+    }
+}
+
+}  // namespace
+}  // namespace mlux
