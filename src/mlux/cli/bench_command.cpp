@@ -1,0 +1,150 @@
+// `mlux bench --model M [--prompt-tokens 128] [--gen-tokens 64] [--threads N] [--runs 3] [--json]`:
+// the workload of ../shared/perf (llama-bench's pp/tg), so mlux and llama.cpp are measured alike.
+//   load     wall time to map the checkpoint and build the model
+//   prefill  N random token ids in one call, logits for the last position only
+//   decode   after a 16-token prompt (untimed), G greedy steps of one token (argmax included)
+// One warm-up, then `runs` timed runs: median (min–max). Also peak RSS and a read-bandwidth probe.
+#include <cblas.h>
+#include <omp.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "mlux/cli/cli_util.h"
+#include "mlux/cli/command.h"
+#include "mlux/models/causal_lm.h"
+#include "mlux/ops/ops.h"
+#include "mlux/tensor/storage.h"
+
+namespace mlux::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Args {
+  std::string model;
+  int prompt_tokens = 128, gen_tokens = 64, threads = 0, runs = 3;
+  bool json = false;
+};
+
+struct Stat {
+  double median = 0, min = 0, max = 0;
+};
+
+Stat summarize(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return {v[v.size() / 2], v.front(), v.back()};
+}
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+Tensor random_ids(std::int64_t n, std::int64_t vocab, std::mt19937& rng) {
+  std::uniform_int_distribution<std::int64_t> d(0, vocab - 1);
+  std::vector<std::int64_t> ids(static_cast<std::size_t>(n));
+  for (auto& x : ids) x = d(rng);
+  return Tensor::from_data<std::int64_t>(ids, {1, n});
+}
+
+// GB/s reading a 512 MiB buffer with every thread (what decode speed is bounded by).
+double read_bandwidth() {
+  const std::size_t n = (std::size_t(512) << 20) / sizeof(float);
+  std::vector<float> buf(n, 1.0f);
+  double best = 0;
+  for (int rep = 0; rep < 3; ++rep) {
+    const auto t0 = Clock::now();
+    double sum = 0;
+#pragma omp parallel for reduction(+ : sum) schedule(static)
+    for (std::size_t i = 0; i < n; i += 16) {
+      float s = 0;
+      for (int j = 0; j < 16; ++j) s += buf[i + std::size_t(j)];
+      sum += s;
+    }
+    const double t = seconds_since(t0);
+    if (sum < 0) std::puts("");  // keep the loop
+    best = std::max(best, double(n * sizeof(float)) / t / 1e9);
+  }
+  return best;
+}
+
+std::int64_t greedy(const Tensor& logits) { return ops::argmax(logits.reshape({-1}), 0).to_ints()[0]; }
+
+int run(const Args& a) {
+  if (a.threads > 0) {
+    omp_set_num_threads(a.threads);
+    openblas_set_num_threads(a.threads);
+  }
+  const int threads = omp_get_max_threads();
+  const auto t_load = Clock::now();
+  auto model = models::CausalLM::load(a.model);
+  const double load_s = seconds_since(t_load);
+  const std::int64_t vocab = model->config().vocab_size;
+  std::mt19937 rng(1234);
+
+  // Prefill: a fresh cache each run, logits for the last position only.
+  std::vector<double> pp;
+  for (int r = 0; r <= a.runs; ++r) {
+    const std::int64_t n = r == 0 ? std::min(32, a.prompt_tokens) : a.prompt_tokens;  // run 0: warm-up
+    const Tensor ids = random_ids(n, vocab, rng);
+    auto cache = model->make_cache(1);
+    const auto t0 = Clock::now();
+    (void)model->forward(ids, {.last_logits_only = true}, &cache);
+    if (r > 0) pp.push_back(double(n) / seconds_since(t0));
+  }
+  // Decode: 16-token prompt, then single-token greedy steps.
+  std::vector<double> tg;
+  for (int r = 0; r <= a.runs; ++r) {
+    const int steps = r == 0 ? 16 : a.gen_tokens;
+    auto cache = model->make_cache(1);
+    cache.reserve(16 + steps);
+    Tensor logits = model->forward(random_ids(16, vocab, rng), {.last_logits_only = true}, &cache).logits;
+    const auto t0 = Clock::now();
+    for (int s = 0; s < steps; ++s) {
+      const std::vector<std::int64_t> next = {greedy(logits)};
+      logits = model->forward(Tensor::from_data<std::int64_t>(next, {1, 1}), {.last_logits_only = true}, &cache).logits;
+    }
+    if (r > 0) tg.push_back(double(steps) / seconds_since(t0));
+  }
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double rss_gib = double(ru.ru_maxrss) / (1024.0 * 1024.0);
+  const double bw = read_bandwidth();
+  const Stat p = summarize(pp), g = summarize(tg);
+  const double roofline = bw * 1e9 / double(model->weight_bytes());
+
+  if (a.json) {
+    nlohmann::json j = {{"model", a.model}, {"describe", model->describe()}, {"threads", threads},
+                        {"weight_bytes", model->weight_bytes()}, {"load_s", load_s},
+                        {"prefill_tokens", a.prompt_tokens}, {"prefill_tok_s", {{"median", p.median}, {"min", p.min}, {"max", p.max}}},
+                        {"decode_tokens", a.gen_tokens}, {"decode_tok_s", {{"median", g.median}, {"min", g.min}, {"max", g.max}}},
+                        {"peak_rss_gib", rss_gib}, {"read_bandwidth_gb_s", bw}, {"decode_roofline_tok_s", roofline},
+                        {"prefill_runs", pp}, {"decode_runs", tg}};
+    std::puts(j.dump(2).c_str());
+    return 0;
+  }
+  std::printf("%s, %d threads\n", model->describe().c_str(), threads);
+  std::printf("  load          %.2f s (%s of weights)\n", load_s, format_bytes(model->weight_bytes()).c_str());
+  std::printf("  prefill %-4d  %.1f tok/s (%.1f–%.1f)\n", a.prompt_tokens, p.median, p.min, p.max);
+  std::printf("  decode %-4d   %.2f tok/s (%.2f–%.2f), %.0f%% of the %.2f tok/s bandwidth roofline\n", a.gen_tokens,
+              g.median, g.min, g.max, 100.0 * g.median / roofline, roofline);
+  std::printf("  peak RSS      %.2f GiB\n", rss_gib);
+  std::printf("  read BW       %.1f GB/s\n", bw);
+  return 0;
+}
+
+CommandRegistrar reg("bench", "Measure load, prefill and decode speed and peak memory", [](CLI::App& app) {
+  auto a = std::make_shared<Args>();
+  app.add_option("--model", a->model, "Model directory")->required();
+  app.add_option("--prompt-tokens", a->prompt_tokens, "Prefill length (default 128)")->check(CLI::Range(1, 65536));
+  app.add_option("--gen-tokens", a->gen_tokens, "Decode steps (default 64)")->check(CLI::Range(1, 65536));
+  app.add_option("--threads", a->threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));
+  app.add_option("--runs", a->runs, "Timed runs after one warm-up (default 3)")->check(CLI::Range(1, 100));
+  app.add_flag("--json", a->json, "Print JSON");
+  return [a] { return run(*a); };
+});
+
+}  // namespace
+}  // namespace mlux::cli
