@@ -270,11 +270,12 @@ def build(name, spec, seed, outdir):
         m.save_pretrained(d)
         gen = transformers.GenerationConfig(bos_token_id=1, eos_token_id=kwargs.get("eos_token_id", 2), pad_token_id=0)
         gen.save_pretrained(d)
-        ref_model = copy.deepcopy(m).float().eval()
-        # The saved file must reproduce the model: reload and compare.
-        reloaded = model_cls.from_pretrained(d, attn_implementation="eager", dtype=torch.float32).eval()
+        # The reference is what transformers computes from the saved files in f32 (for bf16 files:
+        # the rounded weights, upcast). Converting the in-memory model instead would also round
+        # buffers such as the rotary inv_freq, which the file does not hold.
+        ref_model = model_cls.from_pretrained(d, attn_implementation="eager", dtype=torch.float32).eval()
         tensors, agree = run_reference(ref_model, ids)
-        t2, _ = run_reference(reloaded, ids)
+        t2, _ = run_reference(copy.deepcopy(m).float().eval(), ids)
         reload_diff = float((tensors["logits"] - t2["logits"]).abs().max())
         tensors.update(rotary_freqs(ref_model))
         tensors["greedy_ids"] = greedy(ref_model, ids, N_GREEDY)
