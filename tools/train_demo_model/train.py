@@ -128,7 +128,7 @@ def hf_state_dict(model):
 def load_docs(path, seed):
     docs = [json.loads(l) for l in open(path, encoding="utf-8")]
     rng = random.Random(seed)
-    docs += synthetic.segments(rng, n_induction=12000, n_binding=24000, n_sentiment=10000, n_opposites=4000)
+    docs += synthetic.segments(rng, n_induction=12000, n_binding=40000, n_sentiment=10000, n_opposites=4000)
     rng.shuffle(docs)
     heldout = [d for i, d in enumerate(docs) if i % 50 == 0]
     train = [d for i, d in enumerate(docs) if i % 50 != 0]
@@ -153,6 +153,18 @@ def encode_stream(tok, docs):
         out.append(eot)  # every document starts with <|endoftext|>, which serves as BOS
         out.extend(enc.ids)
     return torch.tensor(out, dtype=torch.int64)
+
+
+def repeated_random_tokens(n, vocab, seed):
+    """Token-level induction data: <|endoftext|> then a random sequence of 8–64 ordinary tokens,
+    twice. The same task the induction score measures; text-level repeats alone taught too little."""
+    g = torch.Generator().manual_seed(seed)
+    parts = []
+    for _ in range(n):
+        length = int(torch.randint(8, 65, (1,), generator=g))
+        seq = torch.randint(len(SPECIALS), vocab, (length,), generator=g)
+        parts += [torch.zeros(1, dtype=torch.int64), seq, seq]
+    return torch.cat(parts)
 
 
 def batches(stream, batch, seq, gen, device):
@@ -207,8 +219,10 @@ def main():
 
     train_docs, heldout_docs = load_docs(args.data, args.seed)
     tok = train_tokenizer((d["text"] for d in train_docs), args.vocab)
-    train_stream = encode_stream(tok, train_docs)
+    train_stream = torch.cat([encode_stream(tok, train_docs),
+                              repeated_random_tokens(20000, tok.get_vocab_size(), args.seed)])
     heldout_stream = encode_stream(tok, heldout_docs)
+    heldout_natural = encode_stream(tok, [d for d in heldout_docs if d["source"] != "synthetic"])
     report["tokens"] = {"train": int(train_stream.numel()), "heldout": int(heldout_stream.numel()),
                         "docs_train": len(train_docs), "docs_heldout": len(heldout_docs)}
     print("data", report["tokens"], f"{time.time() - t0:.0f}s", flush=True)
@@ -226,7 +240,7 @@ def main():
     data = batches(train_stream, batch, seq, gen, device)
     budget = args.minutes * 60
     t_train = time.time()
-    est_steps = 3000
+    est_steps = 6000
     curve, best = [], (float("inf"), None, 0)
     step = 0
     while True:
@@ -246,7 +260,7 @@ def main():
         opt.step()
         if step % 250 == 0 or step == est_steps:
             hl = heldout_loss(model, heldout_stream[:200_000], seq, device, torch.bfloat16)
-            curve.append({"step": step, "train": float(loss), "heldout": hl, "seconds": round(elapsed, 1)})
+            curve.append({"step": step, "train": float(loss.detach()), "heldout": hl, "seconds": round(elapsed, 1)})
             print(curve[-1], flush=True)
             if hl < best[0]:
                 best = (hl, {k: v.detach().clone() for k, v in model.state_dict().items()}, step)
@@ -284,7 +298,9 @@ def main():
 
     model.float().eval()
     report["heldout_loss"] = heldout_loss(model, heldout_stream, seq, device)
+    report["heldout_loss_natural_text"] = heldout_loss(model, heldout_natural, seq, device)
     report["unigram_loss"] = unigram_loss(train_stream, heldout_stream, c["vocab_size"])
+    report["unigram_loss_natural_text"] = unigram_loss(train_stream, heldout_natural, c["vocab_size"])
     report["reload_max_logit_diff"] = verify_with_transformers(model, args.out, device)
     report["induction_scores"] = induction_scores(args.out, device, args.seed)
     report["binding"] = binding_accuracy(model, tok, device, args.seed)
