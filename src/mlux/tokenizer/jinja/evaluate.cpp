@@ -1,6 +1,7 @@
 // Expression evaluation (see interpreter.h). Each node evaluates its operands, then applies the
 // Python/Jinja2 operation from operators.h, filters.h or tests.h; an EvalError from that step is
 // reported at the node's location.
+#include "mlux/tokenizer/jinja/filters.h"
 #include "mlux/tokenizer/jinja/interpreter.h"
 #include "mlux/tokenizer/jinja/objects.h"
 #include "mlux/tokenizer/jinja/operators.h"
@@ -17,6 +18,12 @@ void require_hashable(const Value& key) {
 }
 
 }  // namespace
+
+void fail_unresolved_filter(const std::string& name) {
+  if (is_unimplemented_jinja2_filter(name))
+    throw EvalError(str("the Jinja2 filter '", name, "' is not implemented in mlux (docs/chat-templates.md lists what is)"));
+  throw EvalError(str("no filter named '", name, "'"));
+}
 
 Value Interpreter::lookup(const std::string& name) const {
   for (const Frame* f = frame_.get(); f; f = f->parent.get()) {
@@ -114,11 +121,13 @@ Value Interpreter::eval_node(const Expr& e) {
     case K::filter: {
       const auto& f = static_cast<const FilterExpr&>(e);
       Value operand = eval(*f.operand);
+      if (!f.function) fail_unresolved_filter(f.name);
       return f.function(operand, eval_args(f.args));
     }
     case K::test: {
       const auto& t = static_cast<const TestExpr&>(e);
       Value operand = eval(*t.operand);
+      if (!t.function) throw EvalError(str("no test named '", t.name, "'"));
       return Value(t.function(operand, eval_args(t.args)) != t.negated);
     }
     case K::unary: {

@@ -18,6 +18,9 @@ struct NamedFilter {
 
 /// The filter called `name` (aliases included: d, e, count), or nullptr.
 [[nodiscard]] FilterFunction find_filter(std::string_view name);
+/// Jinja2 builtin filters mlux does not implement (groupby, pprint, urlencode...). Jinja2 accepts
+/// them at load time, so mlux does too and fails only if one is reached while rendering.
+[[nodiscard]] bool is_unimplemented_jinja2_filter(std::string_view name);
 /// All filter names, for error messages.
 [[nodiscard]] std::vector<std::string_view> filter_names();
 

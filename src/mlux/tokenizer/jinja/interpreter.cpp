@@ -190,6 +190,7 @@ Value Interpreter::apply_filters(Value value, const std::vector<FilterCall>& fil
   for (const FilterCall& f : filters) {
     CallArgs args = eval_args(f.args);
     try {
+      if (!f.function) fail_unresolved_filter(f.name);
       value = f.function(value, args);
     } catch (const EvalError& e) {
       fail(f.where, e);

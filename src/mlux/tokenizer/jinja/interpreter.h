@@ -12,6 +12,9 @@
 
 namespace mlux::tokenizer::jinja {
 
+/// Throws EvalError for a filter the parser could not resolve (unknown, or not implemented).
+[[noreturn]] void fail_unresolved_filter(const std::string& name);
+
 class Interpreter {
  public:
   Interpreter(const std::string& template_name, const Context& context, const RenderLimits& limits);

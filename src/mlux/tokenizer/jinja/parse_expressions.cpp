@@ -58,8 +58,11 @@ ExprPtr Parser::parse_expression(bool with_condexpr) { return with_condexpr ? pa
 
 ExprPtr Parser::parse_condexpr() {
   SourceLocation where = current().where;
+  std::size_t first_unknown = unknown_names_.size();
   ExprPtr expr = parse_or();
   while (skip_name("if")) {
+    SoftScope soft(*this, true);  // the whole inline if, its first branch included, is soft
+    for (std::size_t i = first_unknown; i < unknown_names_.size(); ++i) unknown_names_[i].soft = true;
     ExprPtr condition = parse_or();
     ExprPtr otherwise = skip_name("else") ? parse_condexpr() : nullptr;
     expr = std::make_unique<ConditionalExpr>(where, std::move(expr), std::move(condition), std::move(otherwise));
@@ -238,7 +241,8 @@ ExprPtr Parser::parse_postfix(ExprPtr node) {
   for (;;) {
     if (at_op(".") || at_op("[")) node = parse_subscript(std::move(node));
     else if (at_op("(")) {
-      auto call = std::make_unique<CallExpr>(current().where, std::move(node));
+      SourceLocation where = node->where;  // errors point at what is called
+      auto call = std::make_unique<CallExpr>(where, std::move(node));
       call->args = parse_call_args();
       node = std::move(call);
     } else return node;
@@ -249,9 +253,9 @@ ExprPtr Parser::parse_subscript(ExprPtr node) {
   const Token& open = advance();
   if (open.text == ".") {
     const Token& attr = advance();
-    if (attr.type == TokenType::name) return std::make_unique<AttributeExpr>(attr.where, std::move(node), attr.text);
+    if (attr.type == TokenType::name) return std::make_unique<AttributeExpr>(open.where, std::move(node), attr.text);
     if (attr.type == TokenType::integer)  // `items.0` is items[0]
-      return std::make_unique<ItemExpr>(attr.where, std::move(node), std::make_unique<LiteralExpr>(attr.where, Value(attr.int_value)));
+      return std::make_unique<ItemExpr>(open.where, std::move(node), std::make_unique<LiteralExpr>(attr.where, Value(attr.int_value)));
     fail(attr, str("expected an attribute name after '.', found ", describe(attr)));
   }
   // [index] or [start:stop:step]
@@ -291,12 +295,27 @@ ExprPtr Parser::parse_filter_expr(ExprPtr node) {
   }
 }
 
-FilterFunction Parser::lookup_filter(const Token& name_token) const {
-  FilterFunction f = find_filter(name_token.text);
-  if (!f)
-    fail(name_token, str("unknown filter '", name_token.text, "'.", did_you_mean(name_token.text, filter_names()),
-                         " docs/chat-templates.md lists the supported filters"));
-  return f;
+// nullptr for a name mlux can't resolve; the interpreter then fails if the filter is reached.
+FilterFunction Parser::lookup_filter(const Token& name_token) {
+  if (FilterFunction f = find_filter(name_token.text)) return f;
+  if (!is_unimplemented_jinja2_filter(name_token.text)) unknown_names_.push_back({"filter", &name_token, soft_});
+  return nullptr;
+}
+
+TestFunction Parser::lookup_test(const Token& name_token) {
+  if (TestFunction f = find_test(name_token.text)) return f;
+  unknown_names_.push_back({"test", &name_token, soft_});
+  return nullptr;
+}
+
+void Parser::check_unknown_names() const {
+  for (const UnknownName& u : unknown_names_) {
+    if (u.soft) continue;
+    const std::string& n = u.token->text;
+    bool is_filter = std::string_view(u.what) == "filter";
+    fail(*u.token, str("unknown ", u.what, " '", n, "'.", did_you_mean(n, is_filter ? filter_names() : test_names()),
+                       " docs/chat-templates.md lists the supported ", u.what, "s"));
+  }
 }
 
 ExprPtr Parser::parse_filter(ExprPtr node) {
@@ -315,11 +334,7 @@ ExprPtr Parser::parse_test(ExprPtr node) {
   const Token& name = current();
   if (name.type != TokenType::name) fail(name, str("expected a test name after 'is', found ", describe(name)));
   advance();
-  TestFunction f = find_test(name.text);
-  if (!f)
-    fail(name, str("unknown test '", name.text, "'.", did_you_mean(name.text, test_names()),
-                   " docs/chat-templates.md lists the supported tests"));
-  auto test = std::make_unique<TestExpr>(name.where, std::move(node), name.text, f, negated);
+  auto test = std::make_unique<TestExpr>(name.where, std::move(node), name.text, lookup_test(name), negated);
   const Token& next = current();
   bool starts_argument = next.type == TokenType::name || next.type == TokenType::string || next.type == TokenType::integer ||
                          next.type == TokenType::floating || (next.type == TokenType::op && (next.text == "[" || next.text == "{"));

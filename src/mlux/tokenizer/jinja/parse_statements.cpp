@@ -82,6 +82,7 @@ void Parser::expect_block_end(std::string_view tag) {
 
 Body Parser::parse_template() {
   Body body = parse_body({});
+  check_unknown_names();
   return body;
 }
 
@@ -163,7 +164,9 @@ void Parser::fail_unexpected_tag(const Token& tag) const {
                 open.tag, " %}'"));
 }
 
+// The bodies of macro, filter, with, set and generation blocks: new frames in Jinja2, so not soft.
 Body Parser::parse_block_body(std::string_view tag, SourceLocation where, std::string_view end_tag) {
+  SoftScope soft(*this, false);
   open_blocks_.push_back({std::string(tag), where});
   Body body = parse_body({end_tag});
   open_blocks_.pop_back();
@@ -173,6 +176,7 @@ Body Parser::parse_block_body(std::string_view tag, SourceLocation where, std::s
 }
 
 StmtPtr Parser::parse_if(SourceLocation where) {
+  SoftScope soft(*this, true);
   auto stmt = std::make_unique<IfStmt>(where);
   open_blocks_.push_back({"if", where});
   std::string_view tag = "if";
@@ -203,6 +207,7 @@ StmtPtr Parser::parse_for(SourceLocation where) {
   stmt->target = parse_target(false);
   expect_name("in", "after the loop variable of 'for'");
   stmt->iterable = parse_tuple(false, false, {"recursive"});
+  SoftScope body_scope(*this, false);  // Jinja2 compiles the loop body in a new, hard frame
   if (skip_name("if")) stmt->filter = parse_expression();
   if (at_name("recursive")) fail(current(), "recursive loops ('for ... recursive') are not supported");
   expect_block_end("for");
@@ -232,6 +237,7 @@ StmtPtr Parser::parse_set(SourceLocation where) {
   if (target.kind == Target::Kind::tuple) fail(current(), "a '{% set %}' block can only assign one name, not a tuple");
   auto stmt = std::make_unique<SetBlockStmt>(where);
   stmt->target = std::move(target);
+  SoftScope soft(*this, false);
   stmt->filters = parse_filter_chain(true);
   expect_block_end("set");
   stmt->body = parse_block_body("set", where, "endset");
@@ -240,6 +246,7 @@ StmtPtr Parser::parse_set(SourceLocation where) {
 
 StmtPtr Parser::parse_macro(SourceLocation where) {
   auto stmt = std::make_unique<MacroStmt>(where);
+  SoftScope soft(*this, false);
   stmt->name = expect_identifier("after 'macro'");
   expect_op("(", "after the macro name");
   while (!at_op(")")) {
@@ -263,6 +270,7 @@ StmtPtr Parser::parse_macro(SourceLocation where) {
 
 StmtPtr Parser::parse_filter_block(SourceLocation where) {
   auto stmt = std::make_unique<FilterBlockStmt>(where);
+  SoftScope soft(*this, false);
   stmt->filters = parse_filter_chain(false);
   expect_block_end("filter");
   stmt->body = parse_block_body("filter", where, "endfilter");

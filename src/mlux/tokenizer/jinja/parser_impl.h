@@ -38,6 +38,26 @@ class Parser {
   int depth_ = 0;
   int loop_depth_ = 0;  // for break/continue
   std::vector<OpenBlock> open_blocks_;
+  // Jinja2 reports an unknown filter or test at load time, except inside an if block or an
+  // inline if-expression ("soft" code, which may never run), where it fails only if reached.
+  // Unknown names are collected with their softness and checked when the parse is done.
+  struct UnknownName {
+    const char* what;  // "filter" or "test"
+    const Token* token;
+    bool soft;
+  };
+  bool soft_ = false;
+  std::vector<UnknownName> unknown_names_;
+  // Sets soft_ for the lifetime of the guard.
+  class SoftScope {
+   public:
+    SoftScope(Parser& p, bool soft) : parser_(p), saved_(p.soft_) { p.soft_ = soft; }
+    ~SoftScope() { parser_.soft_ = saved_; }
+   private:
+    Parser& parser_;
+    bool saved_;
+  };
+  void check_unknown_names() const;
 
   // ---- token stream (parse_statements.cpp)
   const Token& current() const { return tokens_[pos_]; }
@@ -94,7 +114,8 @@ class Parser {
   ExprPtr parse_filter(ExprPtr node);
   ExprPtr parse_test(ExprPtr node);
   Arguments parse_call_args();
-  FilterFunction lookup_filter(const Token& name_token) const;
+  FilterFunction lookup_filter(const Token& name_token);
+  TestFunction lookup_test(const Token& name_token);
 };
 
 }  // namespace mlux::tokenizer::jinja

@@ -142,6 +142,7 @@ Spec parse_spec(std::string_view s) {
 // One "%..." conversion of percent_format, starting after the '%'. Advances i.
 Spec parse_percent_spec(std::string_view f, std::size_t& i, std::string& key) {
   Spec spec;
+  spec.align = '>';  // printf pads on the left unless the '-' flag says otherwise
   if (i < f.size() && f[i] == '(') {
     std::size_t close = f.find(')', i);
     if (close == std::string_view::npos) throw EvalError("incomplete format key");
