@@ -64,11 +64,20 @@ class Lexer {
   std::vector<Token> tokens_;
   std::size_t pos_ = 0;
   bool line_starting_ = true;  // the last thing consumed ended with a newline
+  mutable SourceLocation cached_{0, 1};
+  mutable std::size_t cached_offset_ = 0;
 
+  // Tokens are located in increasing order, so the column is counted on from the last one.
   SourceLocation location(std::size_t offset) const {
     auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset) - 1;
-    std::string_view line(src_.data() + *it, offset - *it);
-    return {static_cast<int>(it - line_starts_.begin()) + 1, static_cast<int>(unicode::length(line)) + 1};
+    int line = static_cast<int>(it - line_starts_.begin()) + 1;
+    if (line != cached_.line || offset < cached_offset_) {
+      cached_ = {line, 1};
+      cached_offset_ = *it;
+    }
+    cached_.column += static_cast<int>(unicode::length(std::string_view(src_).substr(cached_offset_, offset - cached_offset_)));
+    cached_offset_ = offset;
+    return cached_;
   }
 
   [[noreturn]] void fail(std::size_t offset, const std::string& detail) const { fail_syntax(name_, location(offset), detail); }
