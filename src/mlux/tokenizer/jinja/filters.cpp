@@ -139,7 +139,7 @@ Value tojson(const Value& v, const CallArgs& args) {
   o.ensure_ascii = a[0].truthy();
   if (a[1].is_string()) o.indent = a[1].as_string();
   else if (!a[1].is_none()) o.indent = std::string(std::max<std::int64_t>(0, expect_int(a[1], "tojson() indent")), ' ');
-  if (o.indent) o.item_separator = ",";
+  if (o.indent) o.item_separator.assign(1, ',');
   if (!a[2].is_none()) {
     if (!a[2].is_list() || a[2].items().size() != 2) throw EvalError("tojson() separators must be a pair (item_separator, key_separator)");
     o.item_separator = expect_string(a[2].items()[0], "tojson() item separator");

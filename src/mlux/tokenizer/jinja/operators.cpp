@@ -32,7 +32,7 @@ const char* op_symbol(BinaryOp op) {
 // Jinja2's object_type_repr, used in "has no attribute" reasons.
 std::string object_description(const Value& v) {
   if (v.is_none()) return "None";
-  return "'" + v.type_name() + " object'";
+  return str("'", v.type_name(), " object'");
 }
 
 bool is_integral(const Value& v) { return v.is_int() || v.is_bool(); }

@@ -121,7 +121,7 @@ Spec parse_spec(std::string_view s) {
   if (i < cps.size() && (cps[i] == '+' || cps[i] == '-' || cps[i] == ' ')) spec.sign = static_cast<char>(cps[i++]);
   if (i < cps.size() && cps[i] == '#') spec.alternate = (++i, true);
   if (i < cps.size() && cps[i] == '0') {
-    if (!spec.align) spec.fill = "0", spec.align = '=';
+    if (!spec.align) spec.fill.assign(1, '0'), spec.align = '=';
     ++i;
   }
   auto read_number = [&]() {
@@ -151,7 +151,7 @@ Spec parse_percent_spec(std::string_view f, std::size_t& i, std::string& key) {
   }
   for (; i < f.size() && std::string_view("-+ 0#").find(f[i]) != std::string_view::npos; ++i) {
     if (f[i] == '-') spec.align = '<';
-    else if (f[i] == '0' && spec.align != '<') spec.fill = "0", spec.align = '=';
+    else if (f[i] == '0' && spec.align != '<') spec.fill.assign(1, '0'), spec.align = '=';
     else if (f[i] == '#') spec.alternate = true;
     else if (spec.sign != '+') spec.sign = f[i];
   }

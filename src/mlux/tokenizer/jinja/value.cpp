@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "mlux/error.h"
 #include "mlux/tokenizer/jinja/unicode.h"
 
 namespace mlux::tokenizer::jinja {
@@ -174,8 +175,8 @@ std::string float_repr(double d) {
   std::string out;
   if (exponent < -4 || exponent >= 16) {
     out = digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    char exp_text[8];
+    if (digits.size() > 1) out.append(1, '.').append(digits, 1);
+    char exp_text[16];
     std::snprintf(exp_text, sizeof exp_text, "e%c%02d", exponent < 0 ? '-' : '+', std::abs(exponent));
     out += exp_text;
   } else if (exponent < 0) {
@@ -230,8 +231,8 @@ std::string to_str(const Value& v) {
     case Kind::string: return v.as_string();
     case Kind::list: {
       const ListData& list = v.as_list();
-      if (!list.is_tuple) return "[" + join_reprs(list.items) + "]";
-      return "(" + join_reprs(list.items) + (list.items.size() == 1 ? ",)" : ")");
+      if (!list.is_tuple) return str("[", join_reprs(list.items), "]");
+      return str("(", join_reprs(list.items), list.items.size() == 1 ? ",)" : ")");
     }
     case Kind::dict: {
       std::string out = "{";
