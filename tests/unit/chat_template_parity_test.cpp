@@ -126,7 +126,9 @@ TEST_P(ChatTemplateParity, RendersEveryConversationLikeTheReferences) {
         EXPECT_NE(mismatch(from_hf, mine), "") << "@huggingface/jinja now agrees: remove this case from kOracleDeviations";
       } else {
         EXPECT_EQ(mismatch(from_hf, mine), "") << "(vs @huggingface/jinja)";
-        if (have_jinja2) EXPECT_EQ(mismatch(jinja2.at({name, conv, gen}), mine), "") << "(vs Jinja2)";
+        if (have_jinja2) {
+          EXPECT_EQ(mismatch(jinja2.at({name, conv, gen}), mine), "") << "(vs Jinja2)";
+        }
       }
       ++compared;
     }

@@ -3,6 +3,7 @@
 // either render or throw mlux::Error - nothing else.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -114,8 +115,10 @@ TEST(JinjaFuzz, MangledTemplatesRenderOrThrowMluxErrors) {
   options.limits.max_loop_iterations = 100000;
   std::mt19937 rng(1234);
   int rendered = 0, refused = 0;
+  const char* more = std::getenv("MLUX_FUZZ_ITERATIONS");  // for longer runs by hand, e.g. under ASan
+  int iterations = more ? std::atoi(more) : 400;
   for (const std::string& seed : fuzz_seeds()) {
-    for (int i = 0; i < 400; ++i) {
+    for (int i = 0; i < iterations; ++i) {
       std::string source = mutate(mutate(seed, rng), rng);
       try {
         (void)Template::parse(source, "fuzz", options).render(context);

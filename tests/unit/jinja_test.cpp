@@ -65,8 +65,12 @@ TEST_P(JinjaCase, BehavesLikeJinja2) {
     EXPECT_EQ(e.kind(), kind_named(want["kind"])) << e.what();
     EXPECT_NE(std::string(e.what()).find(want["message"].get<std::string>()), std::string::npos)
         << "message: " << e.what() << "\nwanted:  " << want["message"].get<std::string>();
-    if (want.contains("line")) EXPECT_EQ(e.location().line, want["line"].get<int>()) << e.what();
-    if (want.contains("column")) EXPECT_EQ(e.location().column, want["column"].get<int>()) << e.what();
+    if (want.contains("line")) {
+      EXPECT_EQ(e.location().line, want["line"].get<int>()) << e.what();
+    }
+    if (want.contains("column")) {
+      EXPECT_EQ(e.location().column, want["column"].get<int>()) << e.what();
+    }
     EXPECT_EQ(std::string(e.what()).rfind("case, line ", 0), 0u) << "errors start with the template name: " << e.what();
   }
 }

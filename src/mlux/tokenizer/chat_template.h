@@ -67,7 +67,7 @@ struct ChatTemplateOptions {
   ordered_json extra_context = ordered_json::object();
   /// Which named template to use; empty picks transformers' choice ("tool_use" when tools are
   /// given and it exists, else "default").
-  std::string template_name;
+  std::string template_name = "";
 };
 
 class ChatTemplate {
