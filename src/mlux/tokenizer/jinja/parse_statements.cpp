@@ -237,10 +237,7 @@ StmtPtr Parser::parse_set(SourceLocation where) {
   if (target.kind == Target::Kind::tuple) fail(current(), "a '{% set %}' block can only assign one name, not a tuple");
   auto stmt = std::make_unique<SetBlockStmt>(where);
   stmt->target = std::move(target);
-  SoftScope soft(*this, false);
-  stmt->filters = parse_filter_chain(true);
-  expect_block_end("set");
-  stmt->body = parse_block_body("set", where, "endset");
+  parse_filtered_block(*stmt, true, "set", where);
   return stmt;
 }
 
@@ -270,10 +267,7 @@ StmtPtr Parser::parse_macro(SourceLocation where) {
 
 StmtPtr Parser::parse_filter_block(SourceLocation where) {
   auto stmt = std::make_unique<FilterBlockStmt>(where);
-  SoftScope soft(*this, false);
-  stmt->filters = parse_filter_chain(false);
-  expect_block_end("filter");
-  stmt->body = parse_block_body("filter", where, "endfilter");
+  parse_filtered_block(*stmt, false, "filter", where);
   return stmt;
 }
 

@@ -87,6 +87,16 @@ class Parser {
   StmtPtr parse_loop_control(const Token& tag);
   // Parses the body of a block opened by `tag`, then its closing `end_tag` and '%}'.
   Body parse_block_body(std::string_view tag, SourceLocation where, std::string_view end_tag);
+  // The `filters %}body{% endtag %}` shared by `{% set x | f %}` and `{% filter f %}`.
+  template <typename BlockStmt>
+  void parse_filtered_block(BlockStmt& stmt, bool leading_pipe, std::string_view tag, SourceLocation where) {
+    {
+      SoftScope soft(*this, false);  // Jinja2 compiles these filters in the block's own frame
+      stmt.filters = parse_filter_chain(leading_pipe);
+    }
+    expect_block_end(tag);
+    stmt.body = parse_block_body(tag, where, "end" + std::string(tag));
+  }
   Target parse_target(bool allow_attribute);
   std::vector<FilterCall> parse_filter_chain(bool leading_pipe);
 
