@@ -12,13 +12,23 @@ Usage: python3 tests/oracle/chat_template_reference.py build/testdata [--verbose
 Writes build/testdata/chat_template_jinja2.json. Needs python3-jinja2 (scripts/install-deps).
 """
 import json
+import os
 import sys
 from datetime import datetime
 
-import jinja2
-from jinja2.exceptions import TemplateError
-from jinja2.ext import loopcontrols
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+try:
+    import jinja2
+    from jinja2.exceptions import TemplateError
+    from jinja2.ext import loopcontrols
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+except ImportError:
+    if __name__ == "__main__":  # the parity test then checks against @huggingface/jinja alone
+        out = f"{sys.argv[1]}/chat_template_jinja2.json"
+        if os.path.exists(out):
+            os.remove(out)
+        print("chat_template_reference: python3-jinja2 is not installed (scripts/install-deps installs it); skipped")
+        sys.exit(0)
+    raise
 
 
 class Raised(Exception):
