@@ -13,15 +13,16 @@
 namespace mlux::tokenizer {
 namespace {
 
-std::vector<std::pair<std::string, std::int32_t>> read_vocab(const JsonView& vocab) {
-  if (!vocab.is_object()) vocab.fail("expected an object {token: id}, got ", vocab.excerpt(), ".");
+std::vector<std::pair<std::string, std::int32_t>> read_vocab(ModelTables& tables, const JsonView& model) {
+  if (!tables.has_vocab) model.fail("required field 'vocab' is missing; a BPE model needs {token: id}.");
   std::vector<std::pair<std::string, std::int32_t>> entries;
-  entries.reserve(vocab.size());
-  for (const auto& [token, id] : vocab.json().items()) {
+  entries.reserve(tables.vocab.size());
+  for (auto& [token, id] : tables.vocab) {
     if (!id.is_number_integer() || id.get<std::int64_t>() < 0 || id.get<std::int64_t>() > INT32_MAX)
-      vocab.fail("token '", token, "' has id ", id.dump(), "; ids must be integers from 0 to 2^31-1.");
-    entries.emplace_back(token, id.get<std::int32_t>());
+      mlux::fail(model.file(), ": model.vocab: token '", token, "' has id ", id.dump(), "; ids must be integers from 0 to 2^31-1.");
+    entries.emplace_back(std::move(token), id.get<std::int32_t>());
   }
+  tables.vocab.clear();
   return entries;
 }
 
@@ -46,13 +47,15 @@ struct Candidate {
 
 }  // namespace
 
-std::unique_ptr<BpeModel> BpeModel::from_json(const JsonView& model) {
+std::unique_ptr<BpeModel> BpeModel::from_json(const JsonView& model, ModelTables tables) {
   const std::string type = model.find("type") ? model.type() : "BPE";
   if (type != "BPE")
     model["type"].fail("model type '", type, "' is not supported. mlux supports BPE models ",
                        "(GPT-2, Llama 3, Qwen, Gemma, Mistral); Unigram, WordPiece and WordLevel are not implemented.");
-  Vocab vocab(read_vocab(model["vocab"]));
-  MergeTable merges = model.find("merges") ? load_merges(model["merges"], vocab) : MergeTable();
+  if (tables.merge_error)
+    mlux::fail(model.file(), ": model.merges[", tables.merge_error->first, "]: ", tables.merge_error->second);
+  Vocab vocab(read_vocab(tables, model));
+  MergeTable merges = build_merge_table(tables.merges, vocab, model);
   return std::make_unique<BpeModel>(std::move(vocab), std::move(merges), read_options(model));
 }
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "mlux/tokenizer/merge_table.h"
+#include "mlux/tokenizer/tokenizer_json.h"
 #include "mlux/tokenizer/vocab.h"
 #include "mlux/tokenizer/word_cache.h"
 
@@ -36,8 +37,9 @@ struct BpeOptions {
 
 class BpeModel {
  public:
-  /// Reads a tokenizer.json "model" object (type BPE); throws Error naming the JSON path.
-  static std::unique_ptr<BpeModel> from_json(const JsonView& model);
+  /// Builds the tokenizer.json "model" (type BPE) from its JSON node and the vocab and merges
+  /// read out of it; throws Error naming the JSON path.
+  static std::unique_ptr<BpeModel> from_json(const JsonView& model, ModelTables tables);
 
   BpeModel(Vocab vocab, MergeTable merges, BpeOptions options);
 

@@ -97,12 +97,16 @@ std::optional<std::string> JsonView::optional_string(std::string_view key) const
   return v->string();
 }
 
-nlohmann::json read_json_file(const std::string& path, std::string_view what) {
+std::string read_text_file(const std::string& path, std::string_view what) {
   std::ifstream in(path, std::ios::binary);
   if (!in) fail(what, ": cannot open '", path, "'. Check that the file exists and is readable.");
   std::ostringstream buffer;
   buffer << in.rdbuf();
-  const std::string text = buffer.str();
+  return buffer.str();
+}
+
+nlohmann::json read_json_file(const std::string& path, std::string_view what) {
+  const std::string text = read_text_file(path, what);
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {

@@ -69,6 +69,9 @@ class JsonView {
   std::string path_;
 };
 
+/// Reads a whole file; throws Error naming it (`what` describes it: "tokenizer.json").
+std::string read_text_file(const std::string& path, std::string_view what);
+
 /// Reads and parses a JSON file; throws Error naming the file and the line/column of a syntax
 /// error. `what` describes the file for messages ("tokenizer.json").
 nlohmann::json read_json_file(const std::string& path, std::string_view what);

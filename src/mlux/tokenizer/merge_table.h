@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 namespace mlux::tokenizer {
@@ -54,10 +56,10 @@ class MergeTable {
   std::size_t size_ = 0;
 };
 
-/// Reads model.merges: legacy "a b" strings (split at the single space; "#version" lines
-/// skipped) or ["a", "b"] pairs. Rank is the position in the list. Throws Error naming
-/// model.merges[i] when an entry is malformed or a token it names (or their concatenation) is
-/// not in the vocabulary.
-MergeTable load_merges(const JsonView& merges, const Vocab& vocab);
+/// The merge rules from model.merges, given as token pairs in file order (rank = position).
+/// Throws Error naming model.merges[i] (under `model`) when a token a rule names, or their
+/// concatenation, is not in the vocabulary.
+MergeTable build_merge_table(const std::vector<std::pair<std::string, std::string>>& merges, const Vocab& vocab,
+                             const JsonView& model);
 
 }  // namespace mlux::tokenizer

@@ -55,18 +55,12 @@ Tokenizer Tokenizer::from_dir(const std::filesystem::path& dir) {
 }
 
 Tokenizer Tokenizer::from_file(const std::filesystem::path& tokenizer_json) {
-  const nlohmann::json json = read_json_file(tokenizer_json.string(), "tokenizer.json");
-  return Tokenizer(build_tokenizer(json, tokenizer_json.string(), read_tokenizer_config(tokenizer_json.parent_path())));
+  const std::string text = read_text_file(tokenizer_json.string(), "tokenizer.json");
+  return Tokenizer(build_tokenizer(text, tokenizer_json.string(), read_tokenizer_config(tokenizer_json.parent_path())));
 }
 
 Tokenizer Tokenizer::from_json(std::string_view tokenizer_json, std::string_view name) {
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(tokenizer_json);
-  } catch (const nlohmann::json::parse_error& e) {
-    fail(name, ": not valid JSON (", e.what(), ").");
-  }
-  return Tokenizer(build_tokenizer(json, std::string(name), TokenizerConfig{}));
+  return Tokenizer(build_tokenizer(tokenizer_json, std::string(name), TokenizerConfig{}));
 }
 
 std::vector<std::int32_t> Tokenizer::encode(std::string_view text, EncodeOptions options) const {

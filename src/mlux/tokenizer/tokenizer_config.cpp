@@ -1,9 +1,6 @@
 // Reading the optional side files of a model directory (see tokenizer_config.h).
 #include "mlux/tokenizer/tokenizer_config.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "mlux/tokenizer/json_view.h"
 
 namespace mlux::tokenizer {
@@ -61,13 +58,6 @@ std::optional<bool> optional_bool(const JsonView& config, std::string_view key) 
   return v->boolean();
 }
 
-std::string read_text_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 }  // namespace
 
 TokenizerConfig read_tokenizer_config(const std::filesystem::path& dir) {
@@ -83,7 +73,7 @@ TokenizerConfig read_tokenizer_config(const std::filesystem::path& dir) {
   if (auto json = read_if_present(dir / "special_tokens_map.json"))
     read_special_tokens(JsonView(*json, (dir / "special_tokens_map.json").string()), config.special_tokens);
   if (std::filesystem::is_regular_file(dir / "chat_template.jinja"))
-    config.chat_template = read_text_file(dir / "chat_template.jinja");
+    config.chat_template = read_text_file((dir / "chat_template.jinja").string(), "chat_template.jinja");
   for (const char* name : {"generation_config.json", "config.json"})
     if (auto json = read_if_present(dir / name)) append_eos_ids(JsonView(*json, (dir / name).string()), config.extra_eos_ids);
   return config;

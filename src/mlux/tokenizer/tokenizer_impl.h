@@ -38,9 +38,9 @@ struct Tokenizer::Impl {
   }
 };
 
-/// Builds the pipeline from parsed tokenizer.json (`file` names it in messages) and resolves the
+/// Builds the pipeline from tokenizer.json text (`file` names it in messages) and resolves the
 /// config's special tokens to ids.
-std::shared_ptr<const Tokenizer::Impl> build_tokenizer(const nlohmann::json& tokenizer_json, const std::string& file,
+std::shared_ptr<const Tokenizer::Impl> build_tokenizer(std::string_view tokenizer_json, const std::string& file,
                                                        TokenizerConfig config);
 
 }  // namespace mlux::tokenizer

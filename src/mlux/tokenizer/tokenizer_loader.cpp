@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "mlux/tokenizer/json_view.h"
+#include "mlux/tokenizer/tokenizer_json.h"
 #include "mlux/tokenizer/tokenizer_impl.h"
 
 namespace mlux::tokenizer {
@@ -38,13 +39,15 @@ void resolve_special_ids(Tokenizer::Impl& t) {
 
 }  // namespace
 
-std::shared_ptr<const Tokenizer::Impl> build_tokenizer(const nlohmann::json& tokenizer_json, const std::string& file,
+std::shared_ptr<const Tokenizer::Impl> build_tokenizer(std::string_view tokenizer_json, const std::string& file,
                                                        TokenizerConfig config) {
-  const JsonView root(tokenizer_json, file);
+  ModelTables tables;
+  const nlohmann::json json = parse_tokenizer_json(tokenizer_json, file, tables);
+  const JsonView root(json, file);
   check_top_level(root);
   auto t = std::make_shared<Tokenizer::Impl>();
   t->config = std::move(config);
-  t->model = BpeModel::from_json(root["model"]);
+  t->model = BpeModel::from_json(root["model"], std::move(tables));
   if (auto j = root.find("normalizer")) t->normalizer = make_normalizer(*j);
   if (auto j = root.find("pre_tokenizer")) t->pre_tokenizer = make_pre_tokenizer(*j);
   if (auto j = root.find("post_processor")) t->post_processor = make_post_processor(*j);
