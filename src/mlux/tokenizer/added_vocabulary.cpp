@@ -57,27 +57,40 @@ bool word_char_at(std::string_view text, std::size_t pos) {
 
 }  // namespace
 
-AddedVocabulary AddedVocabulary::from_json(const JsonView& added_tokens, const Normalizer* normalizer) {
+// HF AddedVocabulary::add_tokens: the id is the token's existing one (added or model vocab),
+// else one past the largest added id, or the model's vocabulary size if that is larger.
+void AddedVocabulary::add(AddedToken token, const Vocab& model_vocab, const Normalizer* normalizer) {
+  if (token.content.empty()) return;  // HF ignores empty tokens
+  token.piece = token.content;
+  if (token.normalized && normalizer != nullptr) normalizer->normalize(token.piece);
+  const auto vocab_size = static_cast<std::int32_t>(model_vocab.size());
+  if (auto existing = find(std::string_view(token.content))) {
+    token.id = *existing;
+  } else if (auto in_model = model_vocab.find(token.content)) {
+    token.id = *in_model;
+  } else {
+    token.id = largest_id_ >= vocab_size || vocab_size == 0 ? largest_id_ + 1 : vocab_size;
+  }
+  largest_id_ = std::max(largest_id_, token.id);
+  id_by_content_[token.content] = token.id;
+  if (auto it = index_by_id_.find(token.id); it != index_by_id_.end()) {
+    tokens_[it->second] = std::move(token);  // a later token with the same id replaces the earlier
+    return;
+  }
+  index_by_id_[token.id] = tokens_.size();
+  tokens_.push_back(std::move(token));
+}
+
+AddedVocabulary AddedVocabulary::from_json(const JsonView& added_tokens, const Vocab& model_vocab, const Normalizer* normalizer) {
   if (!added_tokens.is_array()) added_tokens.fail("expected an array of added tokens, got ", added_tokens.excerpt(), ".");
   AddedVocabulary v;
-  for (std::size_t i = 0; i < added_tokens.size(); ++i) {
-    AddedToken t = read_added_token(added_tokens.at(i));
-    if (t.content.empty()) continue;  // HF ignores empty tokens
-    v.index_by_id_[t.id] = v.tokens_.size();
-    v.id_by_content_[t.content] = t.id;
-    v.tokens_.push_back(std::move(t));
-  }
+  for (std::size_t i = 0; i < added_tokens.size(); ++i) v.add(read_added_token(added_tokens.at(i)), model_vocab, normalizer);
   // HF builds its matchers from the special tokens first, then the others.
   for (bool special : {true, false}) {
     for (const AddedToken& t : v.tokens_) {
       if (t.special != special) continue;
-      if (!t.normalized) {
-        v.raw_trie_.insert(t.content, t.id);
-        continue;
-      }
-      std::string pattern = t.content;
-      if (normalizer != nullptr) normalizer->normalize(pattern);
-      v.normalized_trie_.insert(pattern, t.id);
+      if (t.normalized) v.normalized_trie_.insert(t.piece, t.id);
+      else v.raw_trie_.insert(t.content, t.id);
     }
   }
   return v;

@@ -25,6 +25,9 @@ class Normalizer;
 struct AddedToken {
   std::int32_t id = -1;
   std::string content;
+  /// What the token reads as: its content, or for a `normalized` token the content after the
+  /// normalizer (HF matches that in normalized text and hands it to the decoder).
+  std::string piece;
   bool single_word = false;
   bool lstrip = false;
   bool rstrip = false;
@@ -35,9 +38,11 @@ struct AddedToken {
 class AddedVocabulary {
  public:
   AddedVocabulary() = default;
-  /// Reads the "added_tokens" array. The normalizer (may be null) spells the patterns of
-  /// `normalized: true` tokens.
-  static AddedVocabulary from_json(const JsonView& added_tokens, const Normalizer* normalizer);
+  /// Reads the "added_tokens" array. Ids are assigned as HF assigns them when it loads the
+  /// file, not taken from the "id" fields: a token already in the model vocabulary gets that
+  /// id, a new one the next free id after the vocabulary. (They agree for files HF wrote.)
+  /// The normalizer (may be null) spells the patterns of `normalized: true` tokens.
+  static AddedVocabulary from_json(const JsonView& added_tokens, const Vocab& model_vocab, const Normalizer* normalizer);
 
   const std::vector<AddedToken>& tokens() const { return tokens_; }
   const AddedToken* find(std::int32_t id) const;
@@ -53,10 +58,12 @@ class AddedVocabulary {
   };
   void find_matches(std::string_view text, const TokenTrie& trie, std::vector<Match>& out) const;
   void split(const Piece& piece, const TokenTrie& trie, Pieces& out) const;
+  void add(AddedToken token, const Vocab& model_vocab, const Normalizer* normalizer);
 
   std::vector<AddedToken> tokens_;
   std::unordered_map<std::int32_t, std::size_t> index_by_id_;
   std::unordered_map<std::string, std::int32_t, StringHash, std::equal_to<>> id_by_content_;
+  std::int32_t largest_id_ = -1;
   TokenTrie raw_trie_;         // normalized: false
   TokenTrie normalized_trie_;  // normalized: true, in normalized spelling
 };

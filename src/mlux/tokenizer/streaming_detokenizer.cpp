@@ -15,6 +15,12 @@ std::size_t shared_prefix_length(std::string_view a, std::string_view b) {
   return n;
 }
 
+// "<0xHH>", the SentencePiece byte-fallback spelling of one byte.
+bool is_byte_token(std::string_view piece) {
+  auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
+  return piece.size() == 6 && piece.starts_with("<0x") && piece[5] == '>' && hex(piece[3]) && hex(piece[4]);
+}
+
 }  // namespace
 
 StreamingDetokenizer::StreamingDetokenizer(Tokenizer tokenizer, DecodeOptions options)
@@ -28,6 +34,11 @@ std::string StreamingDetokenizer::decode(const std::vector<std::int32_t>& ids) c
 
 std::string StreamingDetokenizer::push(std::int32_t id) {
   window_.push_back(id);
+  // A run of byte-fallback tokens decodes as a whole: one more invalid byte turns the whole run,
+  // even a character already complete, into U+FFFDs. So the run is held until it ends. A skipped
+  // special token adds no text and does not end the run (decode drops it before the decoder).
+  if (is_byte_token(tokenizer_.id_to_piece(id))) return {};
+  if (options_.skip_special_tokens && tokenizer_.is_special(id)) return {};
   std::string text = decode(window_);
   // Hold back while nothing new appeared, or while the text ends in U+FFFD, which is what an
   // unfinished character decodes to.

@@ -5,9 +5,11 @@
 //
 // How: it decodes a short window of ids, [context..., pending...], where the context ids were
 // already emitted. The new text is decode(window) minus decode(context), held back while it
-// ends in U+FFFD (a character that may still be completing). Once emitted, the pending ids
-// become the next context, so work per id stays small. The concatenation of everything push()
-// and finish() return equals decode(all ids) (tested on the whole corpus for every tokenizer).
+// ends in U+FFFD (a character that may still be completing) or while the last id is a
+// SentencePiece byte-fallback token <0xHH> (a later byte can still change how the run decodes).
+// Once emitted, the pending ids become the next context, so work per id stays small. The
+// concatenation of everything push() and finish() return equals decode(all ids) (tested on the
+// whole corpus and on random ids for every tokenizer).
 //
 //   StreamingDetokenizer stream(tokenizer);
 //   for (int32_t id : generated) std::cout << stream.push(id) << std::flush;

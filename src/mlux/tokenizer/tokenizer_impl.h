@@ -33,7 +33,7 @@ struct Tokenizer::Impl {
 
   /// The string of a token, or nullptr when no token has this id.
   const std::string* piece(std::int32_t id) const {
-    if (const AddedToken* t = added.find(id)) return &t->content;
+    if (const AddedToken* t = added.find(id)) return &t->piece;
     return model->vocab().token(id);
   }
 };

@@ -52,7 +52,7 @@ std::shared_ptr<const Tokenizer::Impl> build_tokenizer(std::string_view tokenize
   if (auto j = root.find("pre_tokenizer")) t->pre_tokenizer = make_pre_tokenizer(*j);
   if (auto j = root.find("post_processor")) t->post_processor = make_post_processor(*j);
   if (auto j = root.find("decoder")) t->decoder = make_decoder(*j);
-  if (auto j = root.find("added_tokens")) t->added = AddedVocabulary::from_json(*j, t->normalizer.get());
+  if (auto j = root.find("added_tokens")) t->added = AddedVocabulary::from_json(*j, t->model->vocab(), t->normalizer.get());
 
   t->vocab_size = t->model->vocab().id_bound();
   for (const AddedToken& a : t->added.tokens()) t->vocab_size = std::max(t->vocab_size, a.id + 1);
