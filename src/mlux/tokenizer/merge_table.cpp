@@ -55,9 +55,9 @@ MergeTable build_merge_table(const std::vector<std::pair<std::string, std::strin
                    "', which is not in model.vocab. The merges and the vocabulary do not belong together; re-export the tokenizer.");
       return *id;
     };
+    const std::int32_t left_id = id_of(left), right_id = id_of(right);
     joined.assign(left).append(right);
-    const Merge merge{static_cast<std::int32_t>(i), id_of(joined)};
-    table.insert(id_of(left), id_of(right), merge);
+    table.insert(left_id, right_id, Merge{static_cast<std::int32_t>(i), id_of(joined)});
   }
   return table;
 }

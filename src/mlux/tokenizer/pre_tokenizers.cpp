@@ -71,7 +71,7 @@ class ByteLevel final : public PreTokenizer {
     std::vector<Span> matches;
     split_pieces(pieces, [&](const Piece& piece, Pieces& out) {
       Piece p = piece;
-      if (add_prefix_space_ && !p.text.starts_with(' ')) p.text.insert(0, " ");
+      if (add_prefix_space_ && !p.text.starts_with(' ')) p.text.insert(p.text.begin(), ' ');
       if (!gpt2_) {
         out.push_back(std::move(p));
         return;

@@ -17,6 +17,7 @@ namespace mlux::tokenizer {
 struct Span {
   std::size_t begin = 0;
   std::size_t end = 0;
+  bool operator==(const Span&) const = default;
 };
 
 class Regex {
