@@ -45,6 +45,17 @@ struct Candidate {
   bool operator>(const Candidate& o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
 };
 
+constexpr std::string_view kMarker = "\xE2\x96\x81";  // U+2581 '▁', SentencePiece's space
+
+// Adds every character that directly precedes a '▁' inside token.
+void note_chars_before_marker(std::string_view token, std::unordered_set<char32_t>& out) {
+  for (std::size_t at = token.find(kMarker, 1); at != std::string_view::npos; at = token.find(kMarker, at + 1)) {
+    std::size_t lead = at - 1;
+    while (lead > 0 && (static_cast<unsigned char>(token[lead]) & 0xC0) == 0x80) --lead;
+    out.insert(utf8::decode(token, lead));
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<BpeModel> BpeModel::from_json(const JsonView& model, ModelTables tables) {
@@ -68,9 +79,12 @@ BpeModel::BpeModel(Vocab vocab, MergeTable merges, BpeOptions options)
     byte_ids_[static_cast<std::size_t>(b)] = vocab_.find(name).value_or(-1);
   }
   bmp_char_ids_.assign(0x10000, -1);
+  cut_before_marker_ = vocab_.find(kMarker).has_value();
   for (std::int32_t id = 0; id < vocab_.id_bound(); ++id) {
     const std::string* token = vocab_.token(id);
-    if (token == nullptr || token->empty() || token->size() > 3) continue;
+    if (token == nullptr || token->empty()) continue;
+    if (cut_before_marker_) note_chars_before_marker(*token, glued_to_marker_);
+    if (token->size() > 3) continue;
     std::size_t pos = 0;
     const char32_t c = utf8::decode(*token, pos);
     if (pos == token->size() && c < 0x10000 && vocab_.find(*token) == id) bmp_char_ids_[c] = id;
@@ -162,6 +176,19 @@ void BpeModel::merge_all(std::vector<Symbol>& symbols) const {
 }
 
 void BpeModel::tokenize(std::string_view word, std::vector<std::int32_t>& ids) const {
+  if (!cut_before_marker_ || word.size() <= WordCache::kMaxWordBytes) return tokenize_piece(word, ids);
+  std::size_t begin = 0;
+  for (std::size_t at = word.find(kMarker, 1); at != std::string_view::npos; at = word.find(kMarker, at + 1)) {
+    std::size_t lead = at - 1;
+    while (lead > 0 && (static_cast<unsigned char>(word[lead]) & 0xC0) == 0x80) --lead;
+    if (glued_to_marker_.contains(utf8::decode(word, lead))) continue;
+    tokenize_piece(word.substr(begin, at - begin), ids);
+    begin = at;
+  }
+  tokenize_piece(word.substr(begin), ids);
+}
+
+void BpeModel::tokenize_piece(std::string_view word, std::vector<std::int32_t>& ids) const {
   if (word.empty()) return;
   if (options_.ignore_merges) {
     if (auto id = vocab_.find(word)) {

@@ -7,6 +7,11 @@
 // vocabulary is one token; otherwise each character is a symbol (prefix/suffix added when
 // configured; unknown characters fall back to bytes or to the unknown token), then the adjacent
 // pair with the lowest merge rank is merged, leftmost first on ties, until no rule applies.
+//
+// SentencePiece-style tokenizers without a pre-tokenizer (Mistral-7B, Llama 2) hand BPE the
+// whole text as one word. Such a word is cut before each '▁' whose preceding character never
+// precedes '▁' inside a vocabulary token: no token can span that cut, so no merge crosses it
+// and BPE on the pieces gives the same ids, while the pieces are short and hit the word cache.
 #pragma once
 
 #include <array>
@@ -15,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "mlux/tokenizer/merge_table.h"
@@ -57,6 +63,7 @@ class BpeModel {
     bool live;
   };
 
+  void tokenize_piece(std::string_view word, std::vector<std::int32_t>& ids) const;
   void initial_symbols(std::string_view word, std::vector<Symbol>& symbols) const;
   std::optional<std::int32_t> char_id(std::string_view word, std::size_t begin, std::size_t end) const;
   void merge_all(std::vector<Symbol>& symbols) const;
@@ -68,6 +75,8 @@ class BpeModel {
   std::optional<std::int32_t> unk_id_;
   std::array<std::int32_t, 256> byte_ids_{};  // id of "<0xXX>" per byte, -1 when missing
   std::vector<std::int32_t> bmp_char_ids_;     // id of each one-character token below U+10000, or -1
+  bool cut_before_marker_ = false;             // the vocabulary has '▁'
+  std::unordered_set<char32_t> glued_to_marker_;  // characters some token has right before a '▁'
   mutable WordCache cache_;
 };
 

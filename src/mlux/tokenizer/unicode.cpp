@@ -61,11 +61,9 @@ void append_lowercase(std::string& out, char32_t c) {
   utf8::append(out, static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))));
 }
 
-std::string normalize(std::string_view text, NormalizationForm form) {
-  bool ascii = true;
-  for (unsigned char b : text) ascii &= b < 0x80;
-  if (ascii) return std::string(text);  // ASCII is invariant under every form
+namespace {
 
+std::string normalize_segment(std::string_view text, NormalizationForm form) {
   int options = UTF8PROC_STABLE;
   switch (form) {
     case NormalizationForm::nfc: options |= UTF8PROC_COMPOSE; break;
@@ -80,6 +78,32 @@ std::string normalize(std::string_view text, NormalizationForm form) {
   std::unique_ptr<utf8proc_uint8_t, decltype(&std::free)> owned(raw, &std::free);
   if (n < 0) fail("unicode normalization: utf8proc failed (", utf8proc_errmsg(n), ") on valid UTF-8 input");
   return std::string(reinterpret_cast<const char*>(raw), static_cast<std::size_t>(n));
+}
+
+bool is_ascii(char c) { return static_cast<unsigned char>(c) < 0x80; }
+
+}  // namespace
+
+// Every form leaves ASCII alone, and an ASCII character never combines with what precedes it,
+// so normalization may be cut before any ASCII character. Only the runs of non-ASCII text (with
+// the character before each, which a combining mark may attach to) go through utf8proc.
+std::string normalize(std::string_view text, NormalizationForm form) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t run = pos;
+    while (run < text.size() && is_ascii(text[run])) ++run;
+    if (run == text.size()) break;
+    const std::size_t begin = run > pos ? run - 1 : run;  // the base a leading mark attaches to
+    std::size_t end = run;
+    while (end < text.size() && !is_ascii(text[end])) ++end;
+    out.append(text.substr(pos, begin - pos));
+    out.append(normalize_segment(text.substr(begin, end - begin), form));
+    pos = end;
+  }
+  out.append(text.substr(pos));
+  return out;
 }
 
 }  // namespace mlux::tokenizer::unicode
