@@ -4,6 +4,7 @@
 // tokenizers, come from the HF oracle output.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 
 #include "mlux/tokenizer/tokenizer.h"
@@ -133,6 +134,28 @@ TEST(TokenizerApi, OneTokenizerServesManyThreads) {
   Ids expected;
   for (const auto& c : data->cases) expected.insert(expected.end(), c.ids.begin(), c.ids.end());
   for (const Ids& r : results) EXPECT_EQ(r, expected);
+}
+
+// transformers' LlamaTokenizerFast and GemmaTokenizerFast rebuild the post-processor from
+// tokenizer_config.json's add_bos_token / add_eos_token; mlux (like the `tokenizers` library)
+// runs tokenizer.json's post-processor as written. For every pinned real tokenizer the two agree,
+// which this checks from the config's flags.
+TEST(TokenizerApi, PostProcessorAgreesWithTheConfigsAddBosAndEos) {
+  for (const std::string name : {"gpt2", "llama3_2", "qwen2_5", "qwen3", "gemma2", "gemma3", "mistral_nemo", "llama2"}) {
+    auto data = mlux::testing::load_oracle(name);
+    if (!data) GTEST_SKIP() << mlux::testing::missing_oracle_message(name);
+    const Tokenizer& tok = mlux::testing::cached_tokenizer(data->tokenizer_json);
+    std::ifstream in(data->tokenizer_json.parent_path() / "tokenizer_config.json");
+    const auto config = nlohmann::json::parse(in);
+    const Ids ids = tok.encode("x");
+    if (config.value("add_bos_token", false)) {
+      ASSERT_TRUE(tok.bos_id().has_value()) << name;
+      EXPECT_EQ(ids.front(), *tok.bos_id()) << name << " has add_bos_token: true";
+    } else if (tok.bos_id() && config.contains("add_bos_token")) {
+      EXPECT_NE(ids.front(), *tok.bos_id()) << name << " has add_bos_token: false";
+    }
+    EXPECT_EQ(config.value("add_eos_token", false), tok.is_eos(ids.back())) << name;
+  }
 }
 
 }  // namespace
