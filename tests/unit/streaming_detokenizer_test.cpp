@@ -35,34 +35,25 @@ Streamed stream(const Tokenizer& tok, const std::vector<std::int32_t>& ids, Deco
   return out;
 }
 
-class StreamingParity : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    data_ = mlux::testing::load_oracle(GetParam());
-    if (!data_) GTEST_SKIP() << mlux::testing::missing_oracle_message(GetParam());
-  }
-  const Tokenizer& tok() const { return mlux::testing::cached_tokenizer(data_->tokenizer_json); }
-  std::optional<mlux::testing::OracleData> data_;
-};
+// Streams ids with and without skipping special tokens; each must add up to the oracle's text.
+void expect_stream_matches(const Tokenizer& tok, const std::vector<std::int32_t>& ids, const std::string& decoded,
+                           const std::string& decoded_skip_special, const std::string& label) {
+  const Streamed plain = stream(tok, ids, {});
+  EXPECT_TRUE(same_text(plain.text, decoded)) << label;
+  EXPECT_EQ(plain.invalid_chunk, "") << label << ": a chunk split a UTF-8 character";
+  const Streamed skipping = stream(tok, ids, {.skip_special_tokens = true});
+  EXPECT_TRUE(same_text(skipping.text, decoded_skip_special)) << label << ", skipping special tokens";
+}
+
+using StreamingParity = mlux::testing::OracleTest;
 
 TEST_P(StreamingParity, AddsUpToHuggingFacesDecode) {
-  for (const auto& c : data_->cases) {
-    const Streamed plain = stream(tok(), c.ids, {});
-    EXPECT_TRUE(same_text(plain.text, c.decoded)) << "case '" << c.name << "'";
-    EXPECT_EQ(plain.invalid_chunk, "") << "case '" << c.name << "': a chunk split a UTF-8 character";
-    const Streamed skipping = stream(tok(), c.ids, {.skip_special_tokens = true});
-    EXPECT_TRUE(same_text(skipping.text, c.decoded_skip_special)) << "case '" << c.name << "', skipping special tokens";
-  }
+  for (const auto& c : data_->cases) expect_stream_matches(tok(), c.ids, c.decoded, c.decoded_skip_special, "case '" + c.name + "'");
 }
 
 TEST_P(StreamingParity, AddsUpToHuggingFacesDecodeOfArbitraryIds) {
-  for (const auto& c : data_->decode_cases) {
-    const Streamed plain = stream(tok(), c.ids, {});
-    EXPECT_TRUE(same_text(plain.text, c.decoded)) << "decode case '" << c.name << "'";
-    EXPECT_EQ(plain.invalid_chunk, "") << "decode case '" << c.name << "'";
-    const Streamed skipping = stream(tok(), c.ids, {.skip_special_tokens = true});
-    EXPECT_TRUE(same_text(skipping.text, c.decoded_skip_special)) << "decode case '" << c.name << "', skipping special tokens";
-  }
+  for (const auto& c : data_->decode_cases)
+    expect_stream_matches(tok(), c.ids, c.decoded, c.decoded_skip_special, "decode case '" + c.name + "'");
 }
 
 INSTANTIATE_TEST_SUITE_P(Oracle, StreamingParity, ::testing::ValuesIn(mlux::testing::oracle_tokenizer_names()),

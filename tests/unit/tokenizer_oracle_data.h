@@ -57,4 +57,17 @@ std::string describe_id_difference(const mlux::tokenizer::Tokenizer& tok, const 
 /// Loads each tokenizer once per test process (the big ones take most of a second).
 const mlux::tokenizer::Tokenizer& cached_tokenizer(const std::filesystem::path& tokenizer_json);
 
+/// A test run once per oracle tokenizer (the parameter is its name); skips when the oracle
+/// output is missing.
+class OracleTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    data_ = load_oracle(GetParam());
+    if (!data_) GTEST_SKIP() << missing_oracle_message(GetParam());
+  }
+  const mlux::tokenizer::Tokenizer& tok() const { return cached_tokenizer(data_->tokenizer_json); }
+
+  std::optional<OracleData> data_;
+};
+
 }  // namespace mlux::testing

@@ -11,18 +11,8 @@ namespace {
 
 using mlux::testing::describe_id_difference;
 using mlux::testing::same_text;
-using mlux::tokenizer::Tokenizer;
 
-class TokenizerParity : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    data_ = mlux::testing::load_oracle(GetParam());
-    if (!data_) GTEST_SKIP() << mlux::testing::missing_oracle_message(GetParam());
-  }
-  const Tokenizer& tok() const { return mlux::testing::cached_tokenizer(data_->tokenizer_json); }
-
-  std::optional<mlux::testing::OracleData> data_;
-};
+using TokenizerParity = mlux::testing::OracleTest;
 
 TEST_P(TokenizerParity, EncodesLikeHuggingFace) {
   for (const auto& c : data_->cases) {

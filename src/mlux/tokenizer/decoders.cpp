@@ -189,10 +189,7 @@ Owned build_metaspace(const JsonView& j) {
 }
 
 Owned build_sequence(const JsonView& j) {
-  const JsonView list = j["decoders"];
-  std::vector<Owned> steps;
-  for (std::size_t i = 0; i < list.size(); ++i) steps.push_back(make_decoder(list.at(i)));
-  return std::make_unique<Sequence>(std::move(steps));
+  return std::make_unique<Sequence>(build_steps<Decoder>(j, "decoders", make_decoder));
 }
 
 constexpr ComponentEntry<Decoder> kDecoders[] = {

@@ -135,10 +135,7 @@ Owned build_replace(const JsonView& j) {
 Owned build_prepend(const JsonView& j) { return std::make_unique<Prepend>(j["prepend"].string()); }
 
 Owned build_sequence(const JsonView& json) {
-  const JsonView list = json["normalizers"];
-  std::vector<Owned> steps;
-  for (std::size_t i = 0; i < list.size(); ++i) steps.push_back(make_normalizer(list.at(i)));
-  return std::make_unique<Sequence>(std::move(steps));
+  return std::make_unique<Sequence>(build_steps<Normalizer>(json, "normalizers", make_normalizer));
 }
 
 constexpr ComponentEntry<Normalizer> kNormalizers[] = {

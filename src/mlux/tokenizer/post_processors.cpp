@@ -94,10 +94,7 @@ Owned build_cls_sep(const JsonView& j) {
 Owned build_passthrough(const JsonView&) { return std::make_unique<Passthrough>(); }
 
 Owned build_sequence(const JsonView& j) {
-  const JsonView list = j["processors"];
-  std::vector<Owned> steps;
-  for (std::size_t i = 0; i < list.size(); ++i) steps.push_back(make_post_processor(list.at(i)));
-  return std::make_unique<Sequence>(std::move(steps));
+  return std::make_unique<Sequence>(build_steps<PostProcessor>(j, "processors", make_post_processor));
 }
 
 constexpr ComponentEntry<PostProcessor> kPostProcessors[] = {

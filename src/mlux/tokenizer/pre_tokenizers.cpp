@@ -205,10 +205,7 @@ Owned build_bert(const JsonView&) {
 }
 
 Owned build_sequence(const JsonView& j) {
-  const JsonView list = j["pretokenizers"];
-  std::vector<Owned> steps;
-  for (std::size_t i = 0; i < list.size(); ++i) steps.push_back(make_pre_tokenizer(list.at(i)));
-  return std::make_unique<Sequence>(std::move(steps));
+  return std::make_unique<Sequence>(build_steps<PreTokenizer>(j, "pretokenizers", make_pre_tokenizer));
 }
 
 constexpr ComponentEntry<PreTokenizer> kPreTokenizers[] = {
