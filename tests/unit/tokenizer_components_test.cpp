@@ -81,6 +81,11 @@ TEST(Regex, HexDigitEscapeAndLineAnchors) {
   EXPECT_EQ(matches("$", "ab\ncd\n"), (std::vector<Span>{{2, 2}, {5, 5}, {6, 6}}));
 }
 
+TEST(Regex, RubyStyleCodePointEscapes) {
+  EXPECT_EQ(matches(R"([\u0041-\u0043]+)", "xABCDx"), (std::vector<Span>{{1, 4}}));
+  EXPECT_EQ(matches(R"(\u4e00)", "a\u4e00b"), (std::vector<Span>{{1, 4}}));
+}
+
 // After a match ending at e, an empty match at e is skipped (as HF's find_iter does).
 TEST(Regex, EmptyMatchesRightAfterAMatchAreSkipped) {
   EXPECT_EQ(matches("a*", "baac"), (std::vector<Span>{{0, 0}, {1, 3}, {4, 4}}));

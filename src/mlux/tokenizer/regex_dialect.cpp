@@ -4,6 +4,7 @@
 //   \w  letters, marks, all numbers, connector punctuation (PCRE2: letters, numbers, '_')
 //   \b  a boundary between those \w characters and the rest
 //   \h  a hexadecimal digit (PCRE2: horizontal space)
+//   \uHHHH  a code point (PCRE2 spells it \x{HHHH})
 // Negated forms (\S \W \H) are rewritten outside brackets; inside a bracket expression they
 // cannot be spelled as a set and keep PCRE2's meaning (a difference only for U+180E, marks
 // and connector punctuation). Oniguruma's nested brackets and && intersections have no PCRE2
@@ -36,6 +37,13 @@ std::string word_boundary(bool negated) {
   const std::string w = "[" + std::string(kWordMembers) + "]";
   const std::string at = "(?<=" + w + ")(?!" + w + ")|(?<!" + w + ")(?=" + w + ")";
   return negated ? "(?!" + at + ")" : "(?:" + at + ")";
+}
+
+bool is_hex4(std::string_view s) {
+  if (s.size() < 4) return false;
+  for (char c : s.substr(0, 4))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) return false;
+  return true;
 }
 
 // Copies an escape that we leave alone, with its braces (\p{..}, \x{..}) if it has them.
@@ -75,6 +83,9 @@ std::string translate_oniguruma(std::string_view p) {
       } else if ((e == 'b' || e == 'B') && !in_class) {
         out += word_boundary(e == 'B');
         i += 2;
+      } else if (e == 'u' && is_hex4(p.substr(i + 2))) {
+        out.append("\\x{").append(p.substr(i + 2, 4)).append("}");
+        i += 6;
       } else {
         i = copy_escape(p, i, out);
       }
