@@ -53,4 +53,4 @@ BENCHMARK(BM_Attention)->Arg(128)->Arg(512)->Unit(benchmark::kMillisecond)->UseR
 }  // namespace
 }  // namespace mlux
 
-BENCHMARK_MAIN();
+

@@ -58,7 +58,7 @@ std::vector<MatmulRow> matmul_rows() {
   std::vector<MatmulRow> rows;
   for (DType t : {DType::bf16, DType::f16})
     for (std::int64_t M : {1, 2, 3, 8, 9, 17})
-      for (std::int64_t K : {1, 7, 8, 9, 64, 71})
+      for (std::int64_t K : {1, 7, 8, 9, 64, 71, 4111})
         for (std::int64_t N : {1, 4, 5, 33})
           rows.push_back({t, M, K, N, std::size_t((M + K + N) % 3)});
   return rows;
