@@ -5,6 +5,7 @@
 #include "mlux/error.h"
 #include "mlux/models/registry.h"
 #include "mlux/models/weight_binding.h"
+#include "mlux/ops/ops.h"
 
 namespace mlux::models {
 
@@ -38,8 +39,29 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::filesystem::path& dir, const
   return m;
 }
 
+bool CausalLM::rope_changes_between(std::int64_t a, std::int64_t b) const {
+  for (const nn::RopeSpec* r : {&config_.rope, &config_.rope_sliding})
+    if (nn::rope_depends_on_length(*r) && nn::rope_frequencies(*r, a).inv_freq != nn::rope_frequencies(*r, b).inv_freq)
+      return true;
+  return false;
+}
+
 ForwardOutput CausalLM::forward(const Tensor& ids, const ForwardOptions& opt, nn::KVCache* cache,
                                 const nn::HookDispatcher* hooks) const {
+  // Dynamic NTK and LongRoPE rotate every position by frequencies that depend on the total
+  // length, so once those change the cached keys (and every later layer's input) no longer match
+  // a full forward. Run the whole sequence again and return the new positions: cached decoding
+  // then equals a full forward (LongRoPE recomputes once, when it crosses its original context;
+  // dynamic NTK at every step past max_position_embeddings).
+  if (cache && cache->length() > 0 && rope_changes_between(cache->rope_length(), cache->length() + ids.dim(1))) {
+    const std::int64_t T = ids.dim(1);
+    const Tensor all = ops::concatenate({cache->tokens(), ids.to(DType::i64)}, 1);
+    cache->clear();
+    ForwardOutput out = forward(all, opt, cache, hooks);
+    if (!opt.last_logits_only) out.logits = out.logits.slice(1, out.logits.dim(1) - T, out.logits.dim(1)).contiguous();
+    for (auto& h : out.hidden_states) h = h.slice(1, h.dim(1) - T, h.dim(1)).contiguous();
+    return out;
+  }
   if (!ids.defined() || ids.ndim() != 2 || (ids.dtype() != DType::i32 && ids.dtype() != DType::i64))
     fail("forward: token ids must be an i32/i64 tensor [batch, tokens], got ",
          ids.defined() ? str(dtype_name(ids.dtype()), " ", ids.shape()) : std::string("nothing"));
@@ -66,7 +88,10 @@ ForwardOutput CausalLM::forward(const Tensor& ids, const ForwardOptions& opt, nn
   ForwardOutput out;
   if (opt.hidden_states) ctx.hidden_states = &out.hidden_states;
   out.logits = (*root_)(ids, ctx);
-  if (cache) cache->advance(T);
+  if (cache) {
+    cache->advance(ids);
+    cache->set_rope_length(offset + T);
+  }
   return out;
 }
 

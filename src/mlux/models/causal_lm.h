@@ -62,6 +62,8 @@ class CausalLM {
 
  private:
   CausalLM() = default;
+  /// Whether some layer's RoPE frequencies differ between sequence lengths a and b.
+  bool rope_changes_between(std::int64_t a, std::int64_t b) const;
   std::filesystem::path dir_;
   ModelConfig config_;
   io::Checkpoint checkpoint_;

@@ -4,20 +4,6 @@
 #include "mlux/ops/ops.h"
 
 namespace mlux::nn {
-namespace {
-
-// Positions [B, Tk] of every cached key: its index, counted from the row's first real token.
-Tensor key_positions(const RunContext& ctx, std::int64_t tk) {
-  const std::int64_t B = ctx.positions.dim(0);
-  std::vector<std::int32_t> pos(std::size_t(B * tk));
-  for (std::int64_t b = 0; b < B; ++b) {
-    const std::int64_t start = ctx.key_start.empty() ? 0 : ctx.key_start[std::size_t(b)];
-    for (std::int64_t t = 0; t < tk; ++t) pos[std::size_t(b * tk + t)] = std::int32_t(std::max<std::int64_t>(0, t - start));
-  }
-  return Tensor::from_data<std::int32_t>(pos, {B, tk});
-}
-
-}  // namespace
 
 Attention::Attention(std::string name, AttentionSpec spec) : Module(std::move(name)), spec_(std::move(spec)) {
   const auto& s = spec_;
@@ -64,12 +50,10 @@ Tensor Attention::forward(const Tensor& x, RunContext& ctx) const {
     q = (*q_norm_)(q, ctx);
     k = (*k_norm_)(k, ctx);
   }
-  RopeFrequencies freqs;
-  ops::RopeOptions ro;
-  const Tensor k_plain = k;
   if (s.rope) {
-    freqs = rope_depends_on_length(*s.rope) ? rope_frequencies(*s.rope, ctx.total_length) : static_freqs_;
-    ro = {.rotary_dim = s.rope->rotary_dim, .attention_factor = freqs.attention_factor};
+    const RopeFrequencies freqs =
+        rope_depends_on_length(*s.rope) ? rope_frequencies(*s.rope, ctx.total_length) : static_freqs_;
+    const ops::RopeOptions ro{.rotary_dim = s.rope->rotary_dim, .attention_factor = freqs.attention_factor};
     q = ops::rope(q, ctx.positions, freqs.inv_freq, ro);
     k = ops::rope(k, ctx.positions, freqs.inv_freq, ro);
   }
@@ -78,16 +62,7 @@ Tensor Attention::forward(const Tensor& x, RunContext& ctx) const {
   v = point(hook_v_, v, ctx);
 
   Tensor keys = k, values = v;
-  if (ctx.cache && s.rope && rope_depends_on_length(*s.rope)) {
-    // Dynamic NTK and LongRoPE change every frequency as the sequence grows. Caching rotated keys
-    // would leave earlier keys rotated for a shorter sequence; keep them unrotated and rotate all
-    // of them with this call's frequencies, so decoding equals a full forward.
-    Tensor plain_keys;
-    std::tie(plain_keys, values) = ctx.cache->append(s.layer_index, k_plain, v);
-    keys = ops::rope(plain_keys, key_positions(ctx, plain_keys.dim(1)), freqs.inv_freq, ro);
-  } else if (ctx.cache) {
-    std::tie(keys, values) = ctx.cache->append(s.layer_index, k, v);
-  }
+  if (ctx.cache) std::tie(keys, values) = ctx.cache->append(s.layer_index, k, v);
   const ops::AttentionOptions opt{.scale = s.scale, .logit_softcap = s.logit_softcap, .window = s.window,
                                   .key_start = ctx.key_start};
   Tensor z;

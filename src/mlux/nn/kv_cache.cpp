@@ -8,7 +8,31 @@ namespace {
 constexpr std::int64_t kGrowChunk = 256;  // positions added at a time when the cache is full
 }
 
-KVCache::KVCache(std::int64_t batch, std::int64_t layers) : batch_(batch), layers_(std::size_t(layers)) {}
+KVCache::KVCache(std::int64_t batch, std::int64_t layers)
+    : batch_(batch), tokens_(std::size_t(batch)), layers_(std::size_t(layers)) {}
+
+void KVCache::advance(const Tensor& ids) {
+  if (ids.ndim() != 2 || ids.dim(0) != batch_) fail("kv cache: ids ", ids.shape(), " do not fit a cache for batch ", batch_);
+  const std::vector<std::int64_t> v = ids.to_ints();
+  const std::int64_t T = ids.dim(1);
+  for (std::int64_t b = 0; b < batch_; ++b)
+    tokens_[std::size_t(b)].insert(tokens_[std::size_t(b)].end(), v.begin() + b * T, v.begin() + (b + 1) * T);
+  length_ += T;
+}
+
+Tensor KVCache::tokens() const {
+  std::vector<std::int64_t> flat;
+  flat.reserve(std::size_t(batch_ * length_));
+  for (const auto& row : tokens_) flat.insert(flat.end(), row.begin(), row.end());
+  return Tensor::from_data<std::int64_t>(flat, {batch_, length_});
+}
+
+void KVCache::clear() {
+  for (auto& row : tokens_) row.clear();
+  for (auto& l : layers_) l.conv = Tensor();
+  length_ = 0;
+  rope_length_ = 0;
+}
 
 void KVCache::reserve(std::int64_t tokens) { reserved_ = std::max(reserved_, tokens); }
 
@@ -48,6 +72,7 @@ void KVCache::truncate(std::int64_t length) {
     if (l.conv.defined() && length != length_)
       fail("kv cache: a model with convolution layers cannot rewind its cache; run the prefix again");
   length_ = length;
+  for (auto& row : tokens_) row.resize(std::size_t(length));
 }
 
 }  // namespace mlux::nn

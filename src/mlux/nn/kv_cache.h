@@ -3,7 +3,9 @@
 // in chunks, never per token; per convolution layer (LFM2), the last L−1 inputs of its short conv.
 //
 // One call appends T positions to every layer at offset length(); the model calls advance(T)
-// once the call has finished, so all layers of one call write the same slots.
+// once the call has finished, so all layers of one call write the same slots. The cache also
+// keeps the token ids it has seen, so a model whose RoPE frequencies depend on the sequence length
+// (dynamic NTK, LongRoPE) can recompute the cached prefix when they change (CausalLM::forward).
 #pragma once
 
 #include <cstdint>
@@ -32,8 +34,15 @@ class KVCache {
   const Tensor& conv_state(std::int64_t layer) const { return layers_.at(std::size_t(layer)).conv; }
   void set_conv_state(std::int64_t layer, Tensor state) { layers_.at(std::size_t(layer)).conv = std::move(state); }
 
-  /// Ends a call: the T positions appended by it become part of the cache.
-  void advance(std::int64_t tokens) { length_ += tokens; }
+  /// Ends a call that ran `ids` [B, T] (i32/i64): those positions become part of the cache.
+  void advance(const Tensor& ids);
+  /// Every token id cached so far, [B, length] i64.
+  Tensor tokens() const;
+  /// Empties the cache (keeps its memory for reuse).
+  void clear();
+  /// The sequence length the cached keys' RoPE frequencies were computed for.
+  std::int64_t rope_length() const { return rope_length_; }
+  void set_rope_length(std::int64_t n) { rope_length_ = n; }
   /// Forgets every position from `length` on (conv states cannot be rewound: only for attention-only models).
   void truncate(std::int64_t length);
 
@@ -46,6 +55,8 @@ class KVCache {
 
   std::int64_t batch_;
   std::int64_t length_ = 0;
+  std::int64_t rope_length_ = 0;
+  std::vector<std::vector<std::int64_t>> tokens_;  // per batch row
   std::int64_t reserved_ = 0;
   std::vector<Layer> layers_;
 };
