@@ -1,6 +1,7 @@
 #include "mlux/io/hub/repo_cache.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -68,7 +69,8 @@ void RepoCache::link_snapshot_file(std::string_view commit, std::string_view fil
   const fs::path pointer = snapshot_dir(commit) / std::string(file);
   create_directories_or_fail(pointer.parent_path());
   const fs::path target = blob_path(etag).lexically_relative(pointer.parent_path());
-  const fs::path tmp = pointer.string() + ".tmp-" + std::to_string(::getpid());
+  static std::atomic<unsigned> counter{0};  // unique per process and call: threads may link at once
+  const fs::path tmp = str(pointer.string(), ".tmp-", ::getpid(), "-", counter++);
   std::error_code ec;
   fs::remove(tmp, ec);
   fs::create_symlink(target, tmp, ec);
