@@ -1,0 +1,43 @@
+#include "mlux/models/locate.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "mlux/error.h"
+
+namespace mlux::models {
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path executable_dir() {
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? fs::path() : exe.parent_path();
+}
+
+bool is_model_dir(const fs::path& p) { return fs::is_regular_file(p / "config.json"); }
+
+}  // namespace
+
+fs::path demo_model_dir() {
+  if (const char* env = std::getenv("MLUX_DEMO_MODEL"); env && *env) return env;
+  const fs::path installed = executable_dir() / ".." / "share" / "mlux" / "models" / "demo";
+  if (is_model_dir(installed)) return fs::weakly_canonical(installed);
+  return fs::path(MLUX_SOURCE_DIR) / "models" / "demo";
+}
+
+fs::path locate_model(const std::string& ref) {
+  if (ref.empty()) {
+    const fs::path demo = demo_model_dir();
+    if (!is_model_dir(demo))
+      fail("model: the demo model is not at '", demo.string(), "'. Set MLUX_DEMO_MODEL or pass --model DIR.");
+    return demo;
+  }
+  if (fs::is_directory(ref)) return ref;
+  if (fs::exists(ref)) fail("model: '", ref, "' is a file; give the model's directory (config.json + *.safetensors)");
+  fail("model: '", ref, "' is not a directory. Give a model directory, or leave --model out for the demo model.");
+}
+
+}  // namespace mlux::models
