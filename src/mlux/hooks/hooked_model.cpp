@@ -37,11 +37,11 @@ TokenBatch HookedModel::prepare(const ModelInput& input, bool add_bos) const {
   else if (const auto* many = std::get_if<std::vector<std::vector<std::int32_t>>>(&v)) rows = *many;
   else
     for (const auto& text : input.texts()) rows.push_back(tokenize(text, add_bos));
-  const std::int64_t limit = model_->config().max_position_embeddings;
-  for (std::size_t i = 0; i < rows.size(); ++i)
-    if (std::int64_t(rows[i].size()) > limit && model_->config().text_model_type == "gpt2")
-      fail("input: prompt ", i, " has ", rows[i].size(), " tokens but the model's context is ", limit,
-           " (learned positions end there). Shorten the prompt.");
+  if (const auto limit = model_->context_length())
+    for (std::size_t i = 0; i < rows.size(); ++i)
+      if (std::int64_t(rows[i].size()) > *limit)
+        fail("input: prompt ", i, " has ", rows[i].size(), " tokens but the model's context is ", *limit,
+             " (max_position_embeddings). Shorten the prompt.");
   std::int32_t pad = 0;
   if (tokenizer_) {
     if (auto p = tokenizer_->special_tokens().pad_token; p && tokenizer_->token_to_id(*p)) pad = *tokenizer_->token_to_id(*p);
