@@ -7,6 +7,8 @@
 #include "mlux/nn/attention.h"
 #include "mlux/nn/decoder_layer.h"
 #include "mlux/nn/mlp.h"
+#include "mlux/nn/short_conv.h"
+#include "mlux/nn/transformer.h"
 
 namespace mlux::hooks {
 namespace {
@@ -41,6 +43,21 @@ bool match_from(std::string_view p, std::string_view s) {
   return s.empty();
 }
 
+// What a module point's value is, for docs/hook-points.md.
+std::string module_description(const nn::Module& m) {
+  if (dynamic_cast<const nn::DecoderLayer*>(&m)) return "the residual stream after the block";
+  if (dynamic_cast<const nn::Attention*>(&m)) return "attention output, after the output projection (before any post-attention norm)";
+  if (dynamic_cast<const nn::Mlp*>(&m)) return "MLP output (before any post-MLP norm)";
+  if (dynamic_cast<const nn::ShortConv*>(&m)) return "short-convolution output, after out_proj";
+  if (dynamic_cast<const nn::DepthwiseConv*>(&m)) return "the depthwise causal convolution of B·x";
+  if (dynamic_cast<const nn::Norm*>(&m)) return "the normalised input";
+  if (dynamic_cast<const nn::Linear*>(&m)) return "projection output";
+  if (dynamic_cast<const nn::Embedding*>(&m)) return "embedding rows (before any scaling)";
+  if (dynamic_cast<const nn::TransformerBody*>(&m)) return "final-norm output: what the unembedding reads";
+  if (dynamic_cast<const nn::TextModel*>(&m) || dynamic_cast<const nn::Wrapper*>(&m)) return "logits (final soft-cap applied)";
+  return "module output";
+}
+
 int layer_of(const nn::Module& m) {
   const auto dot = m.name().rfind('.');
   return dot == std::string::npos ? -1 : std::stoi(m.name().substr(dot + 1));
@@ -54,7 +71,8 @@ HookPoints::HookPoints(const models::CausalLM& model) {
   points_.resize(std::size_t(model.hook_count()));
   std::function<void(const nn::Module&, int)> walk = [&](const nn::Module& m, int layer) {
     if (dynamic_cast<const nn::DecoderLayer*>(&m)) layer = layer_of(m);
-    points_[std::size_t(m.hook_id())] = {m.path(), m.hook_id(), PointKind::module, layer, m.output_shape(), "", &m};
+    points_[std::size_t(m.hook_id())] = {m.path(), m.hook_id(), PointKind::module, layer, m.output_shape(),
+                                         module_description(m), &m};
     for (const auto& p : m.internal_points())
       points_[std::size_t(*p.id)] = {m.path() + "." + p.name, *p.id, PointKind::internal, layer, p.shape, p.when, &m};
     for (const nn::Module* c : m.children()) walk(*c, layer);
