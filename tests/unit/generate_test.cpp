@@ -48,13 +48,6 @@ class DemoGeneration : public testing::Test {
 };
 HookedModel* DemoGeneration::model_ = nullptr;
 
-TEST_F(DemoGeneration, AnswersTheBindingPrompt) {
-  const auto r = generate::generate(*model_, model_->prepare(
-      "Setup: Josh has a yellow book. Jesse has a black book. Alex has a green book.\nAnswer: The color of Josh's book is"),
-      {.max_tokens = 1});
-  EXPECT_EQ(r.texts[0], " yellow");
-}
-
 TEST_F(DemoGeneration, BatchEqualsOneByOne) {
   const std::vector<std::string> prompts = {"Once upon a time", "The President of the United States said that", "And God said"};
   const auto batched = generate::generate(*model_, model_->prepare(prompts), {.max_tokens = 15});

@@ -19,13 +19,21 @@ fs::path executable_dir() {
 
 bool is_model_dir(const fs::path& p) { return fs::is_regular_file(p / "config.json"); }
 
+fs::path (*g_unpack_embedded)() = nullptr;
+
 }  // namespace
+
+void set_embedded_demo(fs::path (*unpack)()) { g_unpack_embedded = unpack; }
 
 fs::path demo_model_dir() {
   if (const char* env = std::getenv("MLUX_DEMO_MODEL"); env && *env) return env;
+  // MLUX_DEMO_EMBEDDED=1 skips the directories and uses the copy in the binary (tests, packaging checks).
+  if (const char* e = std::getenv("MLUX_DEMO_EMBEDDED"); e && *e == '1' && g_unpack_embedded) return g_unpack_embedded();
   const fs::path installed = executable_dir() / ".." / "share" / "mlux" / "models" / "demo";
   if (is_model_dir(installed)) return fs::weakly_canonical(installed);
-  return fs::path(MLUX_SOURCE_DIR) / "models" / "demo";
+  const fs::path source_tree = fs::path(MLUX_SOURCE_DIR) / "models" / "demo";
+  if (is_model_dir(source_tree) || !g_unpack_embedded) return source_tree;
+  return g_unpack_embedded();
 }
 
 fs::path locate_model(const std::string& ref) {
