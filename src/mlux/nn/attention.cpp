@@ -21,12 +21,25 @@ Attention::Attention(std::string name, AttentionSpec spec) : Module(std::move(na
     k_norm_ = add_child(std::make_unique<Norm>(s.k_norm_name, s.head_dim, *s.qk_norm));
   }
   if (s.rope && !rope_depends_on_length(*s.rope)) static_freqs_ = rope_frequencies(*s.rope, 0);
-  add_point("hook_q", &hook_q_);
-  add_point("hook_k", &hook_k_);
-  add_point("hook_v", &hook_v_);
-  add_point("hook_scores", &hook_scores_);
-  add_point("hook_pattern", &hook_pattern_);
-  add_point("hook_z", &hook_z_);
+  if (q_) {
+    q_->set_output_shape("[batch, pos, n_heads·d_head]");
+    k_->set_output_shape("[batch, pos, n_kv_heads·d_head]");
+    v_->set_output_shape("[batch, pos, n_kv_heads·d_head]");
+  } else {
+    qkv_->set_output_shape("[batch, pos, (n_heads + 2·n_kv_heads)·d_head]");
+  }
+  if (q_norm_) {
+    q_norm_->set_output_shape("[batch, pos, head, d_head]");
+    k_norm_->set_output_shape("[batch, pos, kv_head, d_head]");
+  }
+  add_point("hook_q", &hook_q_, "[batch, pos, head, d_head]", "queries after q-norm and RoPE");
+  add_point("hook_k", &hook_k_, "[batch, pos, kv_head, d_head]", "keys after k-norm and RoPE (this call's positions)");
+  add_point("hook_v", &hook_v_, "[batch, pos, kv_head, d_head]", "values (this call's positions)");
+  add_point("hook_scores", &hook_scores_, "[batch, head, q_pos, k_pos]",
+            "scaled, soft-capped, masked (−inf) scores; materialised only when hooked");
+  add_point("hook_pattern", &hook_pattern_, "[batch, head, q_pos, k_pos]",
+            "attention probabilities; materialised only when hooked");
+  add_point("hook_z", &hook_z_, "[batch, pos, head, d_head]", "per-head outputs, before the output projection");
 }
 
 Tensor Attention::forward(const Tensor& x, RunContext& ctx) const {

@@ -30,6 +30,7 @@ ShortConv::ShortConv(std::string name, ShortConvSpec spec) : Module(std::move(na
   in_proj_ = add_child(std::make_unique<Linear>("in_proj", D, 3 * D, spec.bias));
   conv_ = add_child(std::make_unique<DepthwiseConv>("conv", D, spec.kernel_size, spec.bias, spec.layer_index));
   out_proj_ = add_child(std::make_unique<Linear>("out_proj", D, D, spec.bias));
+  in_proj_->set_output_shape("[batch, pos, 3·d_model]");
 }
 
 Tensor ShortConv::forward(const Tensor& x, RunContext& ctx) const {
