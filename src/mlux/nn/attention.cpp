@@ -1,9 +1,29 @@
 #include "mlux/nn/attention.h"
 
+#include "mlux/error.h"
 #include "mlux/nn/kv_cache.h"
 #include "mlux/ops/ops.h"
 
 namespace mlux::nn {
+
+Tensor Attention::segmented_attention(const Tensor& q, const Tensor& k, const Tensor& v, const ops::AttentionOptions& opt,
+                                      RunContext& ctx) const {
+  if (ctx.hooks && (ctx.hooks->wants(hook_scores_) || ctx.hooks->wants(hook_pattern_)))
+    fail("attention: scores and patterns cannot be hooked in a segmented (ragged) run");
+  if (ctx.cache) fail("attention: a segmented run takes its earlier keys from Segments::prefix, not a KV cache");
+  const auto& offs = ctx.segments->offsets;
+  std::vector<Tensor> parts;
+  for (std::size_t s = 0; s + 1 < offs.size(); ++s) {
+    const std::int64_t b = offs[s], e = offs[s + 1];
+    auto [pk, pv] = ctx.segments->prefix(spec_.layer_index, s);
+    const Tensor ks = k.slice(1, b, e), vs = v.slice(1, b, e);
+    const Tensor keys = pk.defined() ? ops::concatenate({pk, ks}, 1) : ks;
+    const Tensor values = pv.defined() ? ops::concatenate({pv, vs}, 1) : vs;
+    parts.push_back(ops::attention(q.slice(1, b, e), keys, values, {.scale = opt.scale, .logit_softcap = opt.logit_softcap,
+                                                                    .window = opt.window}));
+  }
+  return ops::concatenate(parts, 1);
+}
 
 Attention::Attention(std::string name, AttentionSpec spec) : Module(std::move(name)), spec_(std::move(spec)) {
   const auto& s = spec_;
@@ -79,7 +99,9 @@ Tensor Attention::forward(const Tensor& x, RunContext& ctx) const {
   const ops::AttentionOptions opt{.scale = s.scale, .logit_softcap = s.logit_softcap, .window = s.window,
                                   .key_start = ctx.key_start};
   Tensor z;
-  if (ctx.hooks && (ctx.hooks->wants(hook_scores_) || ctx.hooks->wants(hook_pattern_))) {
+  if (ctx.segments) {
+    z = segmented_attention(q, keys, values, opt, ctx);
+  } else if (ctx.hooks && (ctx.hooks->wants(hook_scores_) || ctx.hooks->wants(hook_pattern_))) {
     const Tensor scores = point(hook_scores_, ops::attention_scores(q, keys, opt), ctx);
     const Tensor pattern = point(hook_pattern_, ops::softmax(scores, -1), ctx);
     z = ops::attention_apply(pattern, values);

@@ -1,5 +1,6 @@
 #include "mlux/nn/short_conv.h"
 
+#include "mlux/error.h"
 #include "mlux/nn/kv_cache.h"
 #include "mlux/ops/ops.h"
 
@@ -13,6 +14,7 @@ DepthwiseConv::DepthwiseConv(std::string name, std::int64_t channels, std::int64
 }
 
 Tensor DepthwiseConv::forward(const Tensor& x, RunContext& ctx) const {
+  if (ctx.segments) fail("short conv: segmented (ragged) runs are not supported by convolution layers");
   const Tensor history = ctx.cache ? ctx.cache->conv_state(layer_index_) : Tensor();
   Tensor y = ops::causal_depthwise_conv1d(x, weight_, bias_, history);
   if (ctx.cache) {
