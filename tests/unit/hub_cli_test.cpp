@@ -2,39 +2,27 @@
 // built binary), against a FakeHub, with HF_ENDPOINT / HF_HUB_CACHE pointing at the test's own.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <sys/wait.h>
-
 #include <nlohmann/json.hpp>
 
+#include "cli_runner.h"
 #include "hub_test_util.h"
 
 namespace mlux::testing {
 namespace {
 namespace fs = std::filesystem;
-
-struct CliRun {
-  int exit_code = -1;
-  std::string out, err;
-};
-
-std::string quoted(const std::string& arg) {
-  std::string q = "'";
-  for (char c : arg) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+using test::CliRun;
 
 class HubCli : public HubTest {
  protected:
-  CliRun mlux(const std::vector<std::string>& args, const std::string& extra_env = "") {
-    std::string command = "env -u HF_TOKEN -u HUGGING_FACE_HUB_TOKEN -u HF_HUB_OFFLINE -u TRANSFORMERS_OFFLINE -u HF_HUB_CACHE "
-                          "-u HUGGINGFACE_HUB_CACHE HF_HOME=" + quoted((cache_ / "home").string()) +
-                          " HF_ENDPOINT=" + quoted(hub_.endpoint()) + " HF_HUB_CACHE=" + quoted(cache_.string()) + " " +
-                          extra_env + " " + quoted(MLUX_BINARY);
-    for (const auto& a : args) command += " " + quoted(a);
-    command += " >" + quoted((cache_ / "out").string()) + " 2>" + quoted((cache_ / "err").string());
-    const int status = std::system(command.c_str());
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_bytes(cache_ / "out"), read_bytes(cache_ / "err")};
+  // Empty values count as unset, so a token or offline switch in the caller's environment cannot leak in.
+  CliRun mlux(const std::vector<std::string>& args, bool offline = false) {
+    return test::run_mlux(args, {{"HF_ENDPOINT", hub_.endpoint()},
+                                 {"HF_HUB_CACHE", cache_.string()},
+                                 {"HF_HOME", (cache_ / "home").string()},
+                                 {"HF_TOKEN", ""},
+                                 {"HUGGING_FACE_HUB_TOKEN", ""},
+                                 {"TRANSFORMERS_OFFLINE", ""},
+                                 {"HF_HUB_OFFLINE", offline ? "1" : ""}});
   }
 };
 
@@ -58,10 +46,10 @@ TEST_F(HubCli, PullListRunOfflineAndRemove) {
   EXPECT_EQ(row("mlx-community/gemma-2-2b-it-4bit")["status"], "not downloaded");
   EXPECT_EQ(row("org/tiny")["architecture"], "llama");
   EXPECT_EQ(row("org/tiny")["weights"], "float32");
-  EXPECT_EQ(row("org/tiny")["revision"], "main " + hub_.commit_of("org/tiny").substr(0, 7));
+  EXPECT_EQ(row("org/tiny")["revision"], str("main ", hub_.commit_of("org/tiny").substr(0, 7)));
   EXPECT_EQ(row("org/tiny")["status"], "ready");
 
-  r = mlux({"info", "--model", "org/tiny", "--json"}, "HF_HUB_OFFLINE=1");
+  r = mlux({"info", "--model", "org/tiny", "--json"}, true);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["model_type"], "llama");
 
@@ -69,7 +57,7 @@ TEST_F(HubCli, PullListRunOfflineAndRemove) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("removed org/tiny"), std::string::npos) << r.out;
   EXPECT_FALSE(fs::exists(repo_dir()));
-  r = mlux({"info", "--model", "org/tiny"}, "HF_HUB_OFFLINE=1");
+  r = mlux({"info", "--model", "org/tiny"}, true);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("HF_HUB_OFFLINE is set"), std::string::npos) << r.err;
 }
@@ -88,7 +76,7 @@ TEST_F(HubCli, TokenizeFetchesNoWeights) {
 }
 
 TEST_F(HubCli, PullRefusesOfflineAndLocalDirectories) {
-  CliRun r = mlux({"pull", "org/tiny"}, "HF_HUB_OFFLINE=1");
+  CliRun r = mlux({"pull", "org/tiny"}, true);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("HF_HUB_OFFLINE is set"), std::string::npos) << r.err;
   r = mlux({"pull", MLUX_GOLDEN_DIR});

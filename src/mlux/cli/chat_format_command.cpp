@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "mlux/cli/command.h"
-#include "mlux/cli/model_arg.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/error.h"
 #include "mlux/tokenizer/chat_template.h"
 

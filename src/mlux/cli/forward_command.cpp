@@ -1,4 +1,4 @@
-// `mlux forward --model DIR --ids 5,17,42 [--out FILE.safetensors] [--json]`: one forward pass on
+// `mlux forward [--model DIR|ID] --ids 5,17,42 [--out FILE.safetensors] [--json]`: one forward pass on
 // token ids. Prints the top-5 next tokens at the last position; --out writes `logits` [1, T, V]
 // and hidden_0..hidden_N in transformers' output_hidden_states convention.
 #include <cmath>
@@ -7,7 +7,7 @@
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/cli/command.h"
-#include "mlux/cli/model_arg.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/io/safetensors.h"
 #include "mlux/models/causal_lm.h"
 #include "mlux/ops/ops.h"
@@ -63,7 +63,7 @@ int run(const Args& a) {
 
 CommandRegistrar reg("forward", "Run one forward pass on token ids and show the next-token distribution", [](CLI::App& app) {
   auto a = std::make_shared<Args>();
-  app.add_option("--model", a->model, kModelOptionHelp)->required();
+  add_model_option(app, a->model);
   app.add_option("--ids", a->ids, "Token ids, comma-separated (e.g. 5,17,42)")->required();
   app.add_option("--out", a->out, "Write logits and hidden states to this .safetensors file");
   app.add_option("--top", a->top, "How many next tokens to show")->check(CLI::Range(1, 1000));

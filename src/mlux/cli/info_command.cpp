@@ -1,10 +1,10 @@
-// `mlux info --model DIR [--json]`: architecture, sizes, layer pattern, dtype, parameters, memory.
+// `mlux info [--model DIR|ID] [--json]`: architecture, sizes, layer pattern, dtype, parameters, memory.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/cli/command.h"
-#include "mlux/cli/model_arg.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/models/causal_lm.h"
 
 namespace mlux::cli {
@@ -48,7 +48,7 @@ int run(const std::string& dir, bool json) {
 CommandRegistrar reg("info", "Print a model's architecture, size, dtype and memory", [](CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  app.add_option("--model", *dir, kModelOptionHelp)->required();
+  add_model_option(app, *dir);
   app.add_flag("--json", *json, "Print JSON");
   return [dir, json] { return run(*dir, *json); };
 });

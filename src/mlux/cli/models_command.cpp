@@ -12,6 +12,7 @@
 #include "mlux/io/hub/cached_models.h"
 #include "mlux/io/hub/default_models.h"
 #include "mlux/io/json.h"
+#include "mlux/models/locate.h"
 
 namespace mlux::cli {
 namespace {
@@ -22,9 +23,8 @@ struct Row {
   std::string model, revision, size, arch, weights, status;
 };
 
-// TODO(issue: embedded demo): use the lead's demo-model lookup once `mlux` finds it by itself.
-std::optional<fs::path> demo_model_dir() {
-  const fs::path dir = fs::path(MLUX_SOURCE_DIR) / "models" / "demo";
+std::optional<fs::path> demo_dir() {
+  const fs::path dir = models::demo_model_dir();
   std::error_code ec;
   if (fs::is_regular_file(dir / "config.json", ec)) return dir;
   return std::nullopt;
@@ -62,7 +62,7 @@ Row cached_row(const hub::CachedModel& m) {
 
 std::vector<Row> collect_rows() {
   std::vector<Row> rows;
-  if (auto demo = demo_model_dir()) rows.push_back(demo_row(*demo));
+  if (auto demo = demo_dir()) rows.push_back(demo_row(*demo));
   const auto cached = hub::list_cached_models();
   auto find = [&](std::string_view id) {
     return std::find_if(cached.begin(), cached.end(), [&](const auto& m) { return m.repo_id == id; });

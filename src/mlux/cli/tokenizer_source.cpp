@@ -1,7 +1,7 @@
 // TokenizerSource (see tokenizer_source.h).
 #include "mlux/cli/tokenizer_source.h"
 
-#include "mlux/cli/model_arg.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/error.h"
 
 namespace mlux::cli {

@@ -19,9 +19,9 @@ fs::path local_model_dir(std::string_view ref) {
   std::error_code ec;
   if (fs::is_directory(dir, ec)) return dir;
   if (fs::exists(dir, ec))
-    fail("model '", ref, "' is a file; give the directory that holds config.json and the *.safetensors files.");
-  fail("model '", ref, "': no such directory. Check the path, or give a Hugging Face id such as "
-       "'mlx-community/gemma-2-2b-it-4bit'.");
+    fail("model: '", ref, "' is a file; give the model's directory (config.json + *.safetensors).");
+  fail("model: '", ref, "' is not a directory. Give a model directory, a Hugging Face id such as "
+       "'mlx-community/gemma-2-2b-it-4bit', or leave --model out for the demo model.");
 }
 
 // Why the cache cannot serve `ref`, for the offline error.
