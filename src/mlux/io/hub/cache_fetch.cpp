@@ -113,7 +113,12 @@ std::uint64_t Transfer::run_once(PartialFile& out) const {
     out.truncate();
     throw NetworkError(NetworkFailure::interrupted, "the server refused to resume; starting the file again");
   }
-  if (r.status != 200 && r.status != 206) throw_for_status(r, api.env(), ModelRef{cache.repo_id(), meta.commit}, file);
+  if (r.status != 200 && r.status != 206) {
+    if (url_origin(r.url) != url_origin(api.env().endpoint))  // a CDN link, e.g. one that expired
+      fail("download: ", url_origin(r.url), " answered HTTP ", r.status, " for '", file, "' of '", cache.repo_id(),
+           "'. Run the command again: it asks the hub for a fresh link and resumes.");
+    throw_for_status(r, api.env(), ModelRef{cache.repo_id(), meta.commit}, file);
+  }
   emit(DownloadEventKind::file_progress, out.size());
   if (meta.size && out.size() < *meta.size)
     throw NetworkError(NetworkFailure::interrupted, str("the server sent ", out.size(), " of ", *meta.size, " bytes"));

@@ -4,7 +4,9 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <pwd.h>
 #include <sstream>
+#include <unistd.h>
 
 #include "mlux/error.h"
 
@@ -106,8 +108,11 @@ HubEnvironment HubEnvironment::from(const EnvLookup& env) {
 HubEnvironment HubEnvironment::from_process() {
   return from([](std::string_view name) -> std::optional<std::string> {
     const char* v = std::getenv(std::string(name).c_str());
-    if (!v) return std::nullopt;
-    return std::string(v);
+    if (v) return std::string(v);
+    if (name == "HOME") {  // as Python's expanduser: the password database when HOME is unset
+      if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_dir) return std::string(pw->pw_dir);
+    }
+    return std::nullopt;
   });
 }
 
