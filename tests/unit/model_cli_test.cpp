@@ -106,7 +106,7 @@ TEST(ToolkitCli, LensPatchSteerAblateHeadsAndValidate) {
   r = run_mlux({"patch", "--source", "The cat sat on the mat", "--target", "The man sat on the bed", "--layers", "0,7", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["cells"].size(), 2u * 6u);
+  EXPECT_EQ(j["cells"].size(), 2u * 7u);  // 2 layers × 7 positions (BOS + 6 words)
 
   const auto vec = std::filesystem::temp_directory_path() / ("mlux-cli-vec-" + std::to_string(::getpid()) + ".safetensors");
   r = run_mlux({"steer", "--positive", "I love it", "--negative", "I hate it", "--layer", "4", "--alphas=-4,0,4", "-p", "The movie was",
