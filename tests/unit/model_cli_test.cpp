@@ -90,3 +90,51 @@ TEST(ModelCli, BadInputGivesOneClearLineAndExitCode1) {
 
 }  // namespace
 }  // namespace mlux
+
+namespace mlux {
+namespace {
+
+using test::run_mlux;
+
+TEST(ToolkitCli, LensPatchSteerAblateHeadsAndValidate) {
+  auto r = run_mlux({"lens", "-p", "Le contraire de \"petit\" est \"", "--positions=-1", "--target", "grand", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["rows"].size(), 9u);
+  EXPECT_EQ(j["grid"].back()[0][0]["token"], "grand");
+
+  r = run_mlux({"patch", "--source", "The cat sat on the mat", "--target", "The man sat on the bed", "--layers", "0,7", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["cells"].size(), 2u * 7u);  // 2 layers × 7 positions (BOS + 6 words)
+
+  const auto vec = std::filesystem::temp_directory_path() / ("mlux-cli-vec-" + std::to_string(::getpid()) + ".safetensors");
+  r = run_mlux({"steer", "--positive", "I love it", "--negative", "I hate it", "--layer", "4", "--alphas=-4,0,4", "-p", "The movie was",
+                "-n", "5", "--save", vec.string(), "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["results"].size(), 3u);
+  r = run_mlux({"steer", "--load", vec.string(), "-p", "The movie was", "-n", "5", "--alpha", "0", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["results"][0]["text"], j["results"][1]["text"]);
+  std::filesystem::remove(vec);
+
+  r = run_mlux({"ablate", "-p", "X A V P Q R T X A V", "--layers", "0,3", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["effects"].size(), 2u);
+
+  r = run_mlux({"heads", "--trials", "1", "--length", "20", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["induction"].size(), 8u);
+
+  r = run_mlux({"validate"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("Activation Patching: ✓ PASS"), std::string::npos);
+
+  r = run_mlux({"patch", "--source", "a b c", "--target", "a b c d"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("positions do not line up"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace mlux

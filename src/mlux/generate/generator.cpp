@@ -69,7 +69,7 @@ GenerationResult generate(const hooks::HookedModel& model, const hooks::TokenBat
     if (model.has_tokenizer())
       rows[std::size_t(b)].detok = std::make_unique<tokenizer::StreamingDetokenizer>(model.tokenizer());
     SamplerOptions so = opt.sampler;
-    so.seed += std::uint64_t(b);  // rows draw independently, reproducibly
+    if (opt.independent_rows) so.seed += std::uint64_t(b);  // rows draw independently, reproducibly
     samplers.emplace_back(so);
   }
   const std::set<std::int32_t> no_eos;

@@ -33,6 +33,9 @@ struct GenerateOptions {
   std::vector<std::string> stop_strings;  // the text is cut before the first occurrence
   bool stop_at_eos = true;
   const hooks::HookSet* hooks = nullptr;  // active during prefill and every step
+  /// Rows draw from generators seeded seed + row (independent samples); false: every row uses
+  /// `seed` (rows that differ only by a hook then differ only by that hook's effect).
+  bool independent_rows = true;
   /// Called for every token; return false to stop generating (all rows).
   std::function<bool(const TokenEvent&)> on_token;
 };

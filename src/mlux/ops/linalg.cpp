@@ -14,20 +14,40 @@
 namespace mlux::ops {
 namespace {
 
-constexpr std::int64_t kGemvMaxRows = 8;  // up to this many rows of x, stream the weight once per call
+constexpr std::int64_t kGemvMaxRows = 8;        // up to this many rows of x, stream the weight once per call
+constexpr std::int64_t kParallelWork = 1 << 18;  // multiply-adds below which one thread does it all
 
 cpu::HalfType half_type(DType t) { return t == DType::bf16 ? cpu::HalfType::bf16 : cpu::HalfType::f16; }
 
+// f32 weights: sgemm (sgemv for one row) on blocks of weight rows, one block per thread. OpenBLAS
+// runs single-threaded (set below), so every thread team in mlux is ours: one pool, sized by the
+// same work thresholds everywhere, never nested.
 void linear_f32(const float* x, std::int64_t M, std::int64_t K, const float* w, std::int64_t N, float* y) {
-  if (M == 1) cblas_sgemv(CblasRowMajor, CblasNoTrans, int(N), int(K), 1.0f, w, int(K), x, 1, 0.0f, y, 1);
-  else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(N), int(K), 1.0f, x, int(K), w, int(K), 0.0f, y, int(N));
+#pragma omp parallel if (M * N * K > kParallelWork)
+  {
+    const std::int64_t nt = omp_get_num_threads(), id = omp_get_thread_num();
+    const std::int64_t chunk = ((N + nt - 1) / nt + 15) / 16 * 16;
+    const std::int64_t n0 = std::min(N, id * chunk), n = std::min(N, n0 + chunk) - n0;
+    if (n > 0) {
+      if (M == 1) cblas_sgemv(CblasRowMajor, CblasNoTrans, int(n), int(K), 1.0f, w + n0 * K, int(K), x, 1, 0.0f, y + n0, 1);
+      else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(n), int(K), 1.0f, x, int(K), w + n0 * K, int(K), 0.0f,
+                       y + n0, int(N));
+    }
+  }
 }
+
+const bool kOpenBlasSingleThreaded = [] {
+  openblas_set_num_threads(1);
+  return true;
+}();
 
 // Few rows: every thread takes a contiguous block of weight rows (one memory stream each).
 void linear_half_gemv(cpu::HalfType t, const float* x, std::int64_t M, std::int64_t K, const std::byte* w,
                       std::int64_t N, float* y) {
   const bool avx2 = cpu::has_avx2();
-#pragma omp parallel
+  // Small products run on one thread: waking the team costs more than it saves (and with the
+  // cores oversubscribed, a parallel region waits for every thread to be scheduled).
+#pragma omp parallel if (M * N * K > kParallelWork)
   {
     const std::int64_t nt = omp_get_num_threads(), id = omp_get_thread_num();
     const std::int64_t chunk = ((N + nt - 1) / nt + 3) / 4 * 4;
@@ -49,7 +69,7 @@ void linear_half_panels(cpu::HalfType t, const float* x, std::int64_t M, std::in
   std::int64_t nb = std::min<std::int64_t>(256, (N + 2 * threads - 1) / (2 * threads));
   nb = std::max<std::int64_t>(16, (nb + 15) / 16 * 16);
   const std::int64_t panels = (N + nb - 1) / nb;
-#pragma omp parallel
+#pragma omp parallel if (M * N * K > kParallelWork)
   {
     thread_local std::vector<float> panel;
 #pragma omp for schedule(dynamic, 1)
