@@ -66,6 +66,14 @@ TEST_F(HubCli, ForwardDownloadsWhatItNeeds) {
   const CliRun r = mlux({"forward", "--model", "org/tiny", "--ids", "1,5,9", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["tokens"], 3);
+  EXPECT_NE(r.err.find("model.safetensors"), std::string::npos) << "progress on stderr: " << r.err;
+}
+
+TEST_F(HubCli, HookedModelCommandsTakeHubIdsWithProgress) {
+  const CliRun r = mlux({"generate", "--model", "org/tiny", "--ids", "1,5,9", "-n", "2", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["ids"].size(), 2u);
+  EXPECT_NE(r.err.find("model.safetensors"), std::string::npos) << "progress on stderr: " << r.err;
 }
 
 TEST_F(HubCli, TokenizeFetchesNoWeights) {

@@ -18,7 +18,7 @@ struct Args {
 };
 
 int run(const Args& a) {
-  auto m = hooks::HookedModel::from_pretrained(resolve_model_arg(a.model));
+  auto m = hooks::HookedModel::from_pretrained(a.model);
   std::vector<std::string> selectors;
   std::stringstream ss(a.hooks);
   for (std::string s; std::getline(ss, s, ',');)

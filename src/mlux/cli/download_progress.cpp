@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "mlux/cli/cli_util.h"
+#include "mlux/io/hub/resolve.h"
 
 namespace mlux::cli {
 namespace {
@@ -103,5 +104,13 @@ io::hub::ProgressCallback download_progress(std::FILE* out) {
   auto renderer = std::make_shared<Renderer>(out);
   return [renderer](const DownloadEvent& e) { (*renderer)(e); };
 }
+
+namespace {
+// Every model the binary resolves (--model, HookedModel::from_pretrained) shows its download.
+const bool registered = [] {
+  io::hub::set_default_progress(download_progress());
+  return true;
+}();
+}  // namespace
 
 }  // namespace mlux::cli

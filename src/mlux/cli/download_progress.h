@@ -1,5 +1,6 @@
 // Download progress for the terminal: on a TTY one self-updating line per file (bytes, rate,
 // ETA), ended when the file is done; elsewhere (logs, pipes) one plain line per finished file.
+// The binary registers it as io::hub's default progress, so every model it resolves shows it.
 #pragma once
 
 #include <cstdio>

@@ -22,7 +22,7 @@ struct Args {
 };
 
 int run(Args& a) {
-  auto model = hooks::HookedModel::from_pretrained(resolve_model_arg(a.model));
+  auto model = hooks::HookedModel::from_pretrained(a.model);
   std::vector<std::int32_t> ids;
   if (!a.ids.empty()) {
     for (auto v : parse_ids(a.ids)) ids.push_back(std::int32_t(v));

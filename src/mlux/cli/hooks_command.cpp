@@ -16,7 +16,7 @@ struct Args {
 };
 
 int run(const Args& a) {
-  auto m = hooks::HookedModel::from_pretrained(resolve_model_arg(a.model));
+  auto m = hooks::HookedModel::from_pretrained(a.model);
   const std::vector<std::int32_t> probe = {1, 2, 3, 4};
   auto [logits, cache] = m->run_with_cache(probe, {"**"});
   nlohmann::json out = nlohmann::json::array();

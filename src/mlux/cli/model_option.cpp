@@ -1,6 +1,5 @@
 #include "mlux/cli/model_option.h"
 
-#include "mlux/cli/download_progress.h"
 #include "mlux/models/locate.h"
 
 namespace mlux::cli {
@@ -10,8 +9,7 @@ void add_model_option(CLI::App& app, std::string& ref) {
 }
 
 std::filesystem::path resolve_model_arg(const std::string& ref, io::hub::ModelParts parts) {
-  io::hub::ResolveOptions opt;
-  opt.fetch.progress = download_progress();
+  io::hub::ResolveOptions opt;  // progress: the terminal renderer download_progress.cpp registers
   opt.parts = parts;
   return models::locate_model(ref, opt);
 }

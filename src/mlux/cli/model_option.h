@@ -20,7 +20,7 @@ inline constexpr const char* kModelOptionHelp =
 void add_model_option(CLI::App& app, std::string& ref);
 
 /// The local directory for what the user gave after --model ("" = the demo model), downloading
-/// with a progress bar on stderr. `parts` = tokenizer skips the weights (text-only commands).
+/// with a progress bar on stderr (HookedModel::from_pretrained(ref) does the same). `parts` = tokenizer skips the weights (text-only commands).
 std::filesystem::path resolve_model_arg(const std::string& ref,
                                         io::hub::ModelParts parts = io::hub::ModelParts::everything);
 

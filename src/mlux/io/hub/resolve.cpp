@@ -46,7 +46,14 @@ std::string cache_problem(const ModelRef& ref, const RepoCache& cache, ModelPart
        env.cache_dir.string(), ").");
 }
 
+ProgressCallback& default_progress() {
+  static ProgressCallback progress;
+  return progress;
+}
+
 }  // namespace
+
+void set_default_progress(ProgressCallback progress) { default_progress() = std::move(progress); }
 
 bool is_local_model_ref(std::string_view ref) {
   std::error_code ec;
@@ -68,6 +75,8 @@ fs::path resolve_model(std::string_view ref, const ResolveOptions& opt) {
   if (is_local_model_ref(ref)) return local_model_dir(ref);
   const ModelRef mref = parse_model_ref(ref);
   const HubEnvironment env = opt.env ? *opt.env : HubEnvironment::from_process();
+  FetchOptions fetch = opt.fetch;
+  if (!fetch.progress) fetch.progress = default_progress();
   const RepoCache cache(env.cache_dir, mref.repo_id);
   const auto cached = find_cached_model(mref, env.cache_dir, opt.parts);
   if (env.offline || !opt.allow_download) {
@@ -76,11 +85,10 @@ fs::path resolve_model(std::string_view ref, const ResolveOptions& opt) {
   }
   if (cached && is_commit_hash(mref.revision)) return *cached;  // a commit never changes
   try {
-    return pull_model(mref, env, opt.fetch, opt.parts).snapshot_dir;
+    return pull_model(mref, env, fetch, opt.parts).snapshot_dir;
   } catch (const NetworkError& e) {
     if (cached) {
-      if (opt.fetch.progress)
-        opt.fetch.progress({DownloadEventKind::using_cache, mref.repo_id, "", 0, 0, e.what()});
+      if (fetch.progress) fetch.progress({DownloadEventKind::using_cache, mref.repo_id, "", 0, 0, e.what()});
       return *cached;
     }
     fail("model '", mref.to_string(), "': ", e.what(), ", and the cache has no complete copy. Check the network (and "

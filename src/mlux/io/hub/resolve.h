@@ -30,6 +30,12 @@ struct ResolveOptions {
 /// saying what is missing and where it looked.
 std::filesystem::path resolve_model(std::string_view ref, const ResolveOptions& opt = {});
 
+/// The progress callback resolve_model uses when ResolveOptions::fetch.progress is empty, so
+/// every caller (HookedModel::from_pretrained included) reports downloads the same way in one
+/// process. The `mlux` binary registers its terminal renderer at start-up; default: none. Set it
+/// before any download starts (it is not synchronised).
+void set_default_progress(ProgressCallback progress);
+
 /// Whether `ref` names a model on disk rather than on the hub: an existing directory, or text
 /// shaped like a path ("/…", "./…", "../…", "~/…").
 bool is_local_model_ref(std::string_view ref);
