@@ -1,0 +1,15 @@
+// The models the dropdown offers: the demo model, those loaded since the server started, and the
+// original mlux's default models (instruct and base), each marked cached or not.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "mlux/server/model_manager.h"
+
+namespace mlux::server {
+
+/// {"current": id, "downloads": bool, "note": text, "models": [{id, display, group, cached}]};
+/// group is "demo", "recent", "instruct" or "base".
+nlohmann::json model_catalog(const ModelManager& models);
+
+}  // namespace mlux::server
