@@ -57,7 +57,7 @@ void run(const LoadedModel& lm, AblationJob job, SseWriter& out) {
   job.options.run.progress = [&](std::size_t d, std::size_t) { return out.progress(done + d, job.cells); };
   job.options.on_layer = [&](int layer, const std::vector<float>& effects) {
     done += effects.size();
-    out.send({{"type", "layer"}, {"layer", layer}, {"label", "L" + std::to_string(layer)}, {"effects", effects}});
+    out.send({{"type", "layer"}, {"layer", layer}, {"label", str("L", layer)}, {"effects", effects}});
   };
   const auto r = interp::ablate(m, job.prompt.rows[0], job.options);
   out.send({{"type", "done"}, {"layers", r.layers}, {"positions", r.positions}, {"heads", r.heads}});
