@@ -13,6 +13,7 @@
 #include "mlux/interp/attention_patterns.h"
 #include "mlux/models/locate.h"
 #include "mlux/ops/ops.h"
+#include "demo_fixture.h"
 #include "test_util.h"
 
 namespace mlux {
@@ -20,11 +21,8 @@ namespace {
 
 class DemoModelCard : public testing::Test {
  protected:
-  static void SetUpTestSuite() { model_ = hooks::HookedModel::from_pretrained("").release(); }
-  static void TearDownTestSuite() { delete model_; }
-  static hooks::HookedModel* model_;
+  const hooks::HookedModel* model_ = &test::demo_model();
 };
-hooks::HookedModel* DemoModelCard::model_ = nullptr;
 
 // The held-out documents as the model saw documents in training: <|endoftext|> before each.
 std::vector<std::int32_t> heldout_stream(const hooks::HookedModel& m) {

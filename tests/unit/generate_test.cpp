@@ -10,6 +10,7 @@
 #include "mlux/ops/ops.h"
 #include "mlux/tensor/copy.h"
 #include "mlux/tensor/storage.h"
+#include "demo_fixture.h"
 #include "test_util.h"
 
 namespace mlux {
@@ -33,20 +34,12 @@ TEST_P(GreedyGeneration, ReproducesTransformersContinuation) {
   EXPECT_EQ(result.ids[0], expected);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, GreedyGeneration, testing::ValuesIn(test::golden_fixtures()), [](const auto& info) {
-  std::string n = info.param;
-  for (auto& c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return n;
-});
+INSTANTIATE_TEST_SUITE_P(Fixtures, GreedyGeneration, testing::ValuesIn(test::golden_fixtures()), test::param_name);
 
 class DemoGeneration : public testing::Test {
  protected:
-  static void SetUpTestSuite() { model_ = HookedModel::from_pretrained("").release(); }
-  static void TearDownTestSuite() { delete model_; }
-  static HookedModel* model_;
+  const hooks::HookedModel* model_ = &test::demo_model();
 };
-HookedModel* DemoGeneration::model_ = nullptr;
 
 TEST_F(DemoGeneration, BatchEqualsOneByOne) {
   const std::vector<std::string> prompts = {"Once upon a time", "The President of the United States said that", "And God said"};

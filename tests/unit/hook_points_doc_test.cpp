@@ -89,13 +89,7 @@ TEST_P(HookShapes, EveryPointHasItsDocumentedShape) {
 
 INSTANTIATE_TEST_SUITE_P(Fixtures, HookShapes, testing::Values("llama-gqa", "qwen2", "qwen3", "gemma", "gemma2",
                                                                "gemma3-text", "gemma3-mm", "phi3", "gpt2", "lfm2",
-                                                               "mistral-sliding"),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (auto& c : n)
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return n;
-                         });
+                                                               "mistral-sliding"), test::param_name);
 
 }  // namespace
 }  // namespace mlux

@@ -12,6 +12,7 @@
 #include "mlux/io/safetensors.h"
 #include "mlux/tensor/copy.h"
 #include "mlux/ops/ops.h"
+#include "demo_fixture.h"
 #include "test_util.h"
 
 namespace mlux {
@@ -24,11 +25,8 @@ std::optional<Tensor> keep(const Tensor&, const HookContext&) { return std::null
 
 class DemoModel : public testing::Test {
  protected:
-  static void SetUpTestSuite() { model_ = HookedModel::from_pretrained("").release(); }
-  static void TearDownTestSuite() { delete model_; }
-  static HookedModel* model_;
+  const hooks::HookedModel* model_ = &test::demo_model();
 };
-HookedModel* DemoModel::model_ = nullptr;
 
 TEST_F(DemoModel, HooksAndCapturesAreTransparent) {
   const Tensor plain = model_->forward("The capital of France is");
@@ -285,13 +283,7 @@ TEST_P(PatternsMatchTransformers, EveryAttentionLayer) {
   EXPECT_EQ(checked, cfg.attention_layers.size());
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, PatternsMatchTransformers, testing::ValuesIn(test::golden_fixtures()),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (auto& ch : n)
-                             if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Fixtures, PatternsMatchTransformers, testing::ValuesIn(test::golden_fixtures()), test::param_name);
 
 }  // namespace
 }  // namespace mlux

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "mlux/interp/patching.h"
+#include "demo_fixture.h"
 #include "test_util.h"
 
 namespace mlux {
@@ -19,11 +20,8 @@ const char* kTarget = "Setup: Jesse has a black book. Alex has a green book. Jos
 
 class Patching : public testing::Test {
  protected:
-  static void SetUpTestSuite() { model_ = hooks::HookedModel::from_pretrained("").release(); }
-  static void TearDownTestSuite() { delete model_; }
-  static hooks::HookedModel* model_;
+  const hooks::HookedModel* model_ = &test::demo_model();
 };
-hooks::HookedModel* Patching::model_ = nullptr;
 
 TEST_F(Patching, APromptPatchedIntoItselfChangesNothing) {
   const auto r = interp::activation_patching(*model_, kTarget, kTarget, {.layers = {0, 3, 7}});

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "mlux/error.h"
 #include "mlux/tensor/tensor.h"
 
@@ -41,6 +43,15 @@ inline float max_abs_diff(const Tensor& a, const Tensor& b) {
     m = std::max(m, d);
   }
   return m;
+}
+
+/// A test-name-safe form of a string parameter ("llama-gqa" → "llama_gqa"), for
+/// INSTANTIATE_TEST_SUITE_P(..., test::param_name).
+inline std::string param_name(const testing::TestParamInfo<std::string>& info) {
+  std::string n = info.param;
+  for (auto& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
 }
 
 /// Runs `fn` and returns the Error message it throws ("" if none).

@@ -10,6 +10,7 @@
 #include "mlux/interp/logit_lens.h"
 #include "mlux/interp/steering.h"
 #include "mlux/ops/ops.h"
+#include "demo_fixture.h"
 #include "test_util.h"
 
 namespace mlux {
@@ -17,11 +18,8 @@ namespace {
 
 class Toolkit : public testing::Test {
  protected:
-  static void SetUpTestSuite() { model_ = hooks::HookedModel::from_pretrained("").release(); }
-  static void TearDownTestSuite() { delete model_; }
-  static hooks::HookedModel* model_;
+  const hooks::HookedModel* model_ = &test::demo_model();
 };
-hooks::HookedModel* Toolkit::model_ = nullptr;
 
 void expect_lens_matches_output(const hooks::HookedModel& m, const hooks::ModelInput& input) {
   const auto lens = interp::logit_lens(m, input, {.top_k = 5});
