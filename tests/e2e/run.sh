@@ -5,7 +5,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 binary="$1"
-work="$2"
+mkdir -p "$2"
+work="$(cd "$2" && pwd)"
 chromium="${MLUX_CHROMIUM:-/usr/bin/chromium}"
 if [ ! -x "$chromium" ]; then
   echo "e2e: $chromium not found; run scripts/install-deps (it installs Debian's chromium). Skipping."

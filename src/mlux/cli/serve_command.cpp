@@ -11,6 +11,7 @@
 
 #include "mlux/cli/command.h"
 #include "mlux/cli/model_option.h"
+#include "mlux/server/model_manager.h"
 #include "mlux/server/server.h"
 
 extern char** environ;
