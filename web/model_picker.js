@@ -91,7 +91,7 @@ export async function initPage(onModel) {
       await onModel(current, true);
     } catch (e) {
       error.hidden = false;
-      status(error, `Could not load ${id}: ${e.message}. Still using ${current.name}.`, true);
+      status(error, `Could not load ${id}: ${e.message.replace(/\.+$/, "")}. Still using ${current.name}.`, true);
       select.value = current.id;
     } finally {
       loading.hidden = true;

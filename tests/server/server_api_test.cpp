@@ -44,7 +44,7 @@ TEST_F(ServerApi, UnknownPathsAndFilesystemPathsAre404) {
     EXPECT_EQ(status, 404) << path;
     EXPECT_TRUE(body.contains("error")) << path;
   }
-  auto [status, body] = s().post("/api/nope", "{}");
+  auto [status, body] = s().post_raw("/api/nope", "{}");
   EXPECT_EQ(status, 404);
   EXPECT_NE(body["error"].get<std::string>().find("not found"), std::string::npos);
 }
@@ -103,13 +103,30 @@ TEST_F(ServerApi, MalformedBodiesAre400WithAMessage) {
       {"\"\\ud800\"", "not valid JSON"},
   };
   for (const auto& c : cases) {
-    auto [status, body] = s().post("/api/tokenize", c.body);
+    auto [status, body] = s().post_raw("/api/tokenize", c.body);
     EXPECT_EQ(status, 400) << c.body;
     ASSERT_TRUE(body.contains("error")) << c.body;
     EXPECT_NE(body["error"].get<std::string>().find(c.expect), std::string::npos) << body["error"];
   }
   auto [status, health] = s().get("/api/health");  // still serving
   EXPECT_EQ(status, 200);
+}
+
+TEST_F(ServerApi, EveryPostEndpointRefusesMalformedOversizedAndUnknownFields) {
+  for (const char* path : {"/api/tokenize", "/api/chat_template", "/api/lens", "/api/attention", "/api/heads", "/api/patch",
+                           "/api/steering/vector", "/api/steering/generate", "/api/steering/compare", "/api/ablate",
+                           "/api/generate", "/api/model/load"}) {
+    auto [s1, b1] = s().post_raw(path, "{\"text\": ");
+    EXPECT_EQ(s1, 400) << path;
+    EXPECT_NE(b1.value("error", "").find("not valid JSON"), std::string::npos) << path << b1;
+    auto [s2, b2] = s().post_raw(path, "{\"no_such_field\": 1}");
+    EXPECT_EQ(s2, 400) << path;
+    EXPECT_EQ(b2.value("field", ""), "no_such_field") << path << b2;
+    auto [s3, b3] = s().post_raw(path, std::string(300 * 1024, ' '));
+    EXPECT_EQ(s3, 413) << path;
+    EXPECT_TRUE(b3.contains("error")) << path;
+  }
+  EXPECT_EQ(s().get("/api/health").first, 200);
 }
 
 TEST_F(ServerApi, OversizedBodiesAndPromptsAreRefused) {

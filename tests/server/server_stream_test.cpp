@@ -173,8 +173,13 @@ TEST_F(ServerStreams, AClientThatHangsUpStopsItsWork) {
   int frames = 0;
   auto client = s().client();
   const auto start = std::chrono::steady_clock::now();
-  auto r = client.Post("/api/generate", {}, nlohmann::json{{"prompt", "Once upon a time"}, {"max_tokens", 1000}}.dump(), "application/json",
-                       [&](const char*, std::size_t) { return ++frames < 3; });
+  httplib::Request req;
+  req.method = "POST";
+  req.path = "/api/generate";
+  req.set_header("Content-Type", "application/json");
+  req.body = nlohmann::json{{"prompt", "Once upon a time"}, {"max_tokens", 1000}}.dump();
+  req.content_receiver = [&](const char*, std::size_t, std::uint64_t, std::uint64_t) { return ++frames < 3; };
+  auto r = client.send(req);
   EXPECT_FALSE(r);  // we cut it
   // The server notices at its next write and frees the lock long before 1000 tokens are done.
   bool freed = false;

@@ -45,12 +45,12 @@ class LiveServer {
   server::Server& server() { return server_; }
 
   /// POST with a JSON body; returns status and the parsed body (null when not JSON).
-  std::pair<int, nlohmann::json> post(const std::string& path, const std::string& body) const {
+  std::pair<int, nlohmann::json> post_raw(const std::string& path, const std::string& body) const {
     auto r = client().Post(path.c_str(), body, "application/json");
     if (!r) return {-1, nullptr};
     return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
   }
-  std::pair<int, nlohmann::json> post(const std::string& path, const nlohmann::json& body) const { return post(path, body.dump()); }
+  std::pair<int, nlohmann::json> post(const std::string& path, const nlohmann::json& body) const { return post_raw(path, body.dump()); }
   std::pair<int, nlohmann::json> get(const std::string& path) const {
     auto r = client().Get(path.c_str());
     if (!r) return {-1, nullptr};

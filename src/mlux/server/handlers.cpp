@@ -35,11 +35,10 @@ RouteFn json_route(std::function<nlohmann::json(const httplib::Request&)> fn) {
 
 hooks::TokenBatch prompt_tokens(const Context& ctx, const hooks::HookedModel& model, const std::string& text,
                                 const std::string& field) {
-  auto batch = model.prepare(text);  // throws past the model's context
-  const auto n = batch.length();
-  if (n > ctx.limits.max_prompt_tokens)
-    bad_field(field, str("is ", n, " tokens long; the limit is ", ctx.limits.max_prompt_tokens, ". Shorten the prompt"));
-  return batch;
+  const auto ids = model.tokenize(text);
+  if (std::int64_t(ids.size()) > ctx.limits.max_prompt_tokens)
+    bad_field(field, str("is ", ids.size(), " tokens long; the limit is ", ctx.limits.max_prompt_tokens, ". Shorten the prompt"));
+  return model.prepare(ids);  // throws past the model's context
 }
 
 WorkLock::Guard take_work(Context& ctx, const std::string& what) { return ctx.models.work().acquire(what, ctx.limits.busy_wait); }

@@ -28,12 +28,12 @@ nlohmann::json compute_vector(Context& ctx, const httplib::Request& req) {
   prompt_tokens(ctx, *lm->model, positive, "positive");
   prompt_tokens(ctx, *lm->model, negative, "negative");
   const int layer = body.integer("layer", int(2 * c.n_layers / 3), 0, int(c.n_layers) - 1);
-  const auto method = body.choice("method", "last_token", {"last_token", "mean_tokens"}) == "mean_tokens"
-                          ? interp::SteeringMethod::mean_tokens : interp::SteeringMethod::last_token;
+  const std::string method_name = body.choice("method", "last_token", {"last_token", "mean_tokens"});
+  const auto method = method_name == "mean_tokens" ? interp::SteeringMethod::mean_tokens : interp::SteeringMethod::last_token;
   const auto guard = take_work(ctx, "steering vector");
   auto v = interp::compute_steering_vector(*lm->model, {{positive, negative}}, layer, {.method = method});
   nlohmann::json out = {{"norm", v.norm()}, {"layer", v.layer}, {"hook", v.hook}, {"d_model", c.d_model},
-                        {"suggested_alpha", interp::suggest_alpha(v)}, {"method", body.choice("method", "last_token", {"last_token", "mean_tokens"})}};
+                        {"suggested_alpha", interp::suggest_alpha(v)}, {"method", method_name}};
   std::lock_guard lock(ctx.steering.mu);
   ctx.steering.vector = std::move(v);
   ctx.steering.model_id = lm->id;
