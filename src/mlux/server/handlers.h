@@ -3,6 +3,8 @@
 // endpoints share (prompt length in tokens, taking the work lock).
 #pragma once
 
+#include <httplib.h>
+
 #include <functional>
 #include <string>
 
@@ -10,11 +12,7 @@
 
 #include "mlux/hooks/hooked_model.h"
 #include "mlux/server/routes.h"
-
-namespace httplib {
-struct Request;
-struct Response;
-}  // namespace httplib
+#include "mlux/server/sse.h"
 
 namespace mlux::server {
 
@@ -34,5 +32,17 @@ hooks::TokenBatch prompt_tokens(const Context& ctx, const hooks::HookedModel& mo
 
 /// The work lock for `what` (409 when busy after the configured wait).
 WorkLock::Guard take_work(Context& ctx, const std::string& what);
+
+/// A streamed job on the current model: `parse(ctx, model, body)` checks the request (its errors
+/// are plain 4xx answers), then the work lock is taken and `run(model, job, out)` streams events.
+template <typename Parse, typename Run>
+RouteFn stream_route(Context& ctx, std::string what, Parse parse, Run run) {
+  return route([&ctx, what, parse, run](const httplib::Request& req, httplib::Response& res) {
+    const auto lm = ctx.models.current();
+    auto job = parse(ctx, *lm, req.body);
+    auto guard = take_work(ctx, what);
+    stream_events(res, guard, [lm, job = std::move(job), run](SseWriter& out) { run(*lm, job, out); });
+  });
+}
 
 }  // namespace mlux::server

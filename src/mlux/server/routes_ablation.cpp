@@ -66,12 +66,7 @@ void run(const LoadedModel& lm, AblationJob job, SseWriter& out) {
 }  // namespace
 
 void add_ablation_routes(httplib::Server& http, Context& ctx) {
-  http.Post("/api/ablate", route([&ctx](const httplib::Request& req, httplib::Response& res) {
-    const auto lm = ctx.models.current();
-    auto job = parse(ctx, *lm, req.body);
-    auto guard = take_work(ctx, "ablation");
-    stream_events(res, guard, [lm, job = std::move(job)](SseWriter& out) { run(*lm, job, out); });
-  }));
+  http.Post("/api/ablate", stream_route(ctx, "ablation", parse, run));
 }
 
 }  // namespace mlux::server

@@ -129,12 +129,7 @@ void run(const LoadedModel& lm, PatchJob job, SseWriter& out) {
 }  // namespace
 
 void add_patching_routes(httplib::Server& http, Context& ctx) {
-  http.Post("/api/patch", route([&ctx](const httplib::Request& req, httplib::Response& res) {
-    const auto lm = ctx.models.current();
-    auto job = parse(ctx, *lm, req.body);
-    auto guard = take_work(ctx, "activation patching");
-    stream_events(res, guard, [lm, job = std::move(job)](SseWriter& out) { run(*lm, job, out); });
-  }));
+  http.Post("/api/patch", stream_route(ctx, "activation patching", parse, run));
 }
 
 }  // namespace mlux::server
