@@ -7,10 +7,10 @@
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/cli/command.h"
+#include "mlux/cli/input_options.h"
 #include "mlux/cli/model_option.h"
 #include "mlux/error.h"
 #include "mlux/generate/generator.h"
-#include "mlux/tokenizer/chat_template.h"
 
 namespace mlux::cli {
 namespace {
@@ -27,14 +27,7 @@ int run(Args& a) {
   if (!a.ids.empty()) {
     for (auto v : parse_ids(a.ids)) ids.push_back(std::int32_t(v));
   } else {
-    std::string text = a.prompt;
-    if (a.chat) {
-      std::vector<tokenizer::ChatMessage> messages;
-      if (!a.system.empty()) messages.emplace_back("system", a.system);
-      messages.emplace_back("user", a.prompt);
-      text = tokenizer::ChatTemplate::from_directory(model->model().dir()).apply(messages, {.add_generation_prompt = true});
-    }
-    ids = model->tokenize(text);
+    ids = model->tokenize(a.chat ? chat_prompt(*model, a.prompt, a.system) : a.prompt);
   }
   if (!a.json) {
     a.gen.on_token = [](const generate::TokenEvent& ev) {

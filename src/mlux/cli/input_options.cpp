@@ -4,6 +4,7 @@
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/error.h"
+#include "mlux/tokenizer/chat_template.h"
 
 namespace mlux::cli {
 
@@ -60,6 +61,13 @@ std::string fit(const std::string& s, std::size_t width) {
     i += len;
   }
   return out + std::string(width - cols, ' ');
+}
+
+std::string chat_prompt(const hooks::HookedModel& model, const std::string& user, const std::string& system) {
+  std::vector<tokenizer::ChatMessage> messages;
+  if (!system.empty()) messages.emplace_back("system", system);
+  messages.emplace_back("user", user);
+  return tokenizer::ChatTemplate::from_directory(model.model().dir()).apply(messages, {.add_generation_prompt = true});
 }
 
 }  // namespace mlux::cli

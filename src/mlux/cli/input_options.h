@@ -26,6 +26,10 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& opti
 /// The first token of `text` encoded without special tokens (how " Paris" names a token).
 std::int32_t token_of(const hooks::HookedModel& model, const std::string& text);
 
+/// `user` (after an optional `system` message) rendered through the model's chat template, ready
+/// for the assistant's reply: what --chat means for generate and steer.
+std::string chat_prompt(const hooks::HookedModel& model, const std::string& user, const std::string& system);
+
 /// Cuts or pads `s` to `width` display columns (UTF-8 aware).
 std::string fit(const std::string& s, std::size_t width);
 

@@ -9,8 +9,8 @@
 #include "mlux/cli/command.h"
 #include "mlux/cli/input_options.h"
 #include "mlux/cli/model_option.h"
+#include "mlux/error.h"
 #include "mlux/interp/steering.h"
-#include "mlux/tokenizer/chat_template.h"
 
 namespace mlux::cli {
 namespace {
@@ -43,13 +43,7 @@ int run(const Args& a) {
                                         {.method = a.mean ? interp::SteeringMethod::mean_tokens : interp::SteeringMethod::last_token});
   }
   if (!a.save.empty()) v.save(a.save);
-  std::string text = a.prompt;
-  if (a.chat) {
-    std::vector<tokenizer::ChatMessage> msgs;
-    if (!a.system.empty()) msgs.emplace_back("system", a.system);
-    msgs.emplace_back("user", a.prompt);
-    text = tokenizer::ChatTemplate::from_directory(m->model().dir()).apply(msgs, {.add_generation_prompt = true});
-  }
+  const std::string text = a.chat && !a.prompt.empty() ? chat_prompt(*m, a.prompt, a.system) : a.prompt;
   std::vector<float> alphas;
   if (!a.alphas.empty()) {
     std::stringstream ss(a.alphas);
