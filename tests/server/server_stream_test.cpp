@@ -148,6 +148,11 @@ TEST_F(ServerStreams, BaseGenerationStreamsTokens) {
   ASSERT_EQ(done.size(), 1u);
   EXPECT_EQ(done[0]["rows"][0]["text"], text);
   EXPECT_EQ(done[0]["rows"][0]["finish"], "length");
+  auto raw = s().client().Post("/api/generate", nlohmann::json{{"prompt", "a"}, {"max_tokens", 2}}.dump(), "application/json");
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(raw->get_header_value("Content-Type"), "text/event-stream");
+  EXPECT_EQ(raw->body.rfind("data: {", 0), 0u);  // "data: {json}\n\n" frames
+  EXPECT_EQ(raw->body.substr(raw->body.size() - 2), "\n\n");
   auto [s2, bad] = s().stream("/api/generate", {{"prompt", "a"}, {"temperature", "hot"}});
   EXPECT_EQ(s2, 400);
   EXPECT_EQ(bad[0]["field"], "temperature");
