@@ -17,7 +17,7 @@ function cellSize(T) { return Math.max(4, Math.min(22, Math.floor(360 / T))); }
 function drawHead(h) {
   const T = data.tokens.length, s = cellSize(T);
   const canvas = el('canvas', { class: 'pattern', width: T * s, height: T * s, tabindex: 0,
-    'aria-label': `head ${data.heads[h]} attention pattern, ${T} by ${T}`, dataset: { h } });
+    'aria-label': `head ${data.heads[h]} attention pattern, ${T} by ${T}; arrow keys read cells`, dataset: { h } });
   const g = canvas.getContext('2d');
   g.fillStyle = '#fff';
   g.fillRect(0, 0, T * s, T * s);
@@ -28,16 +28,33 @@ function drawHead(h) {
   return el('figure', { class: 'head' }, el('figcaption', {}, `L${data.layer} H${data.heads[h]}`), canvas);
 }
 
+function tipFor(canvas, q, k, x, y) {
+  const h = Number(canvas.dataset.h);
+  const row = data.pattern[h][q];
+  if (!row || k < 0 || k > q) { hideTip(); return; }
+  showTip(x, y, [`L${data.layer} H${data.heads[h]}`,
+    `query ${q} "${tokenLabel(data.tokens[q])}" → key ${k} "${tokenLabel(data.tokens[k])}"`, `weight ${row[k].toFixed(3)}`]);
+}
+
 function hover(e) {
   const canvas = e.target.closest('canvas');
   if (!canvas) { hideTip(); return; }
   const s = cellSize(data.tokens.length);
-  const k = Math.floor(e.offsetX / s), q = Math.floor(e.offsetY / s);
-  const h = Number(canvas.dataset.h);
-  const row = data.pattern[h][q];
-  if (!row || k > q) { hideTip(); return; }
-  showTip(e.pageX, e.pageY, [`L${data.layer} H${data.heads[h]}`,
-    `query ${q} "${tokenLabel(data.tokens[q])}" → key ${k} "${tokenLabel(data.tokens[k])}"`, `weight ${row[k].toFixed(3)}`]);
+  tipFor(canvas, Math.floor(e.offsetY / s), Math.floor(e.offsetX / s), e.pageX, e.pageY);
+}
+
+// Keyboard: arrows move a (query, key) cursor inside the focused map and show that cell.
+const MOVES = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1] };
+function keys(e) {
+  const canvas = e.target.closest('canvas');
+  if (!canvas || !MOVES[e.key]) return;
+  e.preventDefault();
+  const T = data.tokens.length, s = cellSize(T);
+  const q = Math.max(0, Math.min(T - 1, Number(canvas.dataset.q ?? 0) + MOVES[e.key][0]));
+  const k = Math.max(0, Math.min(q, Number(canvas.dataset.k ?? 0) + MOVES[e.key][1]));
+  Object.assign(canvas.dataset, { q, k });
+  const r = canvas.getBoundingClientRect();
+  tipFor(canvas, q, k, r.left + window.scrollX + (k + 1) * s, r.top + window.scrollY + (q + 1) * s);
 }
 
 async function show(button) {
@@ -69,6 +86,8 @@ async function scores(button) {
 
 headsNode.addEventListener('mousemove', hover);
 headsNode.addEventListener('mouseleave', hideTip);
+headsNode.addEventListener('keydown', keys);
+headsNode.addEventListener('focusout', hideTip);
 $('#score-table').addEventListener('click', (e) => {
   const td = e.target.closest('td[data-layer]');
   if (td) { layerSelect.value = td.dataset.layer; show($('#run')); }

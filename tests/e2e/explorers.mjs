@@ -195,6 +195,9 @@ async function attention(browser, base) {
   const box = await (await page.$('canvas.pattern')).boundingBox();
   await page.mouse.move(box.x + box.width - 3, box.y + box.height - 3);
   check((await text(page, '.tooltip')).includes('weight'), 'hovering a pattern names query, key and weight');
+  await page.focus('canvas.pattern');
+  await page.keyboard.press('ArrowDown');
+  check((await text(page, '.tooltip')).includes('query 1'), 'arrow keys read a pattern cell');
   await page.click('#scores');
   await idle(page, '#scores');
   check((await page.$$('#scores-table td')).length === 64, 'head scores cover 8 layers × 8 heads');
@@ -224,8 +227,10 @@ async function modelSwitching(browser, base) {
   await page.waitForSelector('#lens-grid td');
   check((await health(base)).model === copy, 'switching to another model directory works');
   await page.selectOption('#model-select', 'demo');
-  await page.waitForFunction(() => document.querySelector('#model-select').value === 'demo', null, { timeout: 60000 });
+  await page.waitForSelector('.loading', { state: 'hidden', timeout: 60000 });
+  await page.waitForFunction(() => !document.querySelector('#model-select').disabled);
   check((await health(base)).model === 'demo', 'switching back to the demo model works');
+  check((await text(page, '#model-info')).startsWith('8 layers'), 'the page shows the model it switched to');
   await page.close();
   rmSync(copy, { recursive: true, force: true });
 }
