@@ -47,7 +47,7 @@ inline float max_abs_diff(const Tensor& a, const Tensor& b) {
 
 /// A test-name-safe form of a string parameter ("llama-gqa" → "llama_gqa"), for
 /// INSTANTIATE_TEST_SUITE_P(..., test::param_name).
-inline std::string param_name(const testing::TestParamInfo<std::string>& info) {
+inline std::string param_name(const ::testing::TestParamInfo<std::string>& info) {
   std::string n = info.param;
   for (auto& c : n)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';

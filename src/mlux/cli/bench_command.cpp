@@ -16,6 +16,7 @@
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/cli/command.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/models/causal_lm.h"
 #include "mlux/ops/ops.h"
 #include "mlux/tensor/storage.h"
@@ -79,7 +80,7 @@ int run(const Args& a) {
   }
   const int threads = omp_get_max_threads();
   const auto t_load = Clock::now();
-  auto model = models::CausalLM::load(a.model);
+  auto model = models::CausalLM::load(resolve_model_arg(a.model));
   const double load_s = seconds_since(t_load);
   const std::int64_t vocab = model->config().vocab_size;
   std::mt19937 rng(1234);
@@ -137,7 +138,7 @@ int run(const Args& a) {
 
 CommandRegistrar reg("bench", "Measure load, prefill and decode speed and peak memory", [](CLI::App& app) {
   auto a = std::make_shared<Args>();
-  app.add_option("--model", a->model, "Model directory")->required();
+  add_model_option(app, a->model);
   app.add_option("--prompt-tokens", a->prompt_tokens, "Prefill length (default 128)")->check(CLI::Range(1, 65536));
   app.add_option("--gen-tokens", a->gen_tokens, "Decode steps (default 64)")->check(CLI::Range(1, 65536));
   app.add_option("--threads", a->threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));

@@ -36,16 +36,14 @@ fs::path demo_model_dir() {
   return g_unpack_embedded();
 }
 
-fs::path locate_model(const std::string& ref) {
+fs::path locate_model(const std::string& ref, const io::hub::ResolveOptions& hub) {
   if (ref.empty()) {
     const fs::path demo = demo_model_dir();
     if (!is_model_dir(demo))
       fail("model: the demo model is not at '", demo.string(), "'. Set MLUX_DEMO_MODEL or pass --model DIR.");
     return demo;
   }
-  if (fs::is_directory(ref)) return ref;
-  if (fs::exists(ref)) fail("model: '", ref, "' is a file; give the model's directory (config.json + *.safetensors)");
-  fail("model: '", ref, "' is not a directory. Give a model directory, or leave --model out for the demo model.");
+  return io::hub::resolve_model(ref, hub);
 }
 
 }  // namespace mlux::models

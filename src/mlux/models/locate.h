@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <string>
 
+#include "mlux/io/hub/resolve.h"
+
 namespace mlux::models {
 
 /// The directory of the demo model mlux ships: $MLUX_DEMO_MODEL, else <binary>/../share/mlux/
@@ -18,8 +20,10 @@ std::filesystem::path demo_model_dir();
 /// its directory (the library itself embeds nothing).
 void set_embedded_demo(std::filesystem::path (*unpack)());
 
-/// A model directory for `ref`: "" → the demo model; an existing directory → itself; otherwise
-/// an Error saying what was looked for.
-std::filesystem::path locate_model(const std::string& ref);
+/// A model directory for `ref`: "" → the demo model; an existing directory → itself; a Hugging
+/// Face id ("org/name[@revision]") → its snapshot in the HF cache, downloaded when missing
+/// (io::hub::resolve_model; `hub` sets progress, offline, tokenizer-only). Otherwise an Error
+/// saying what was looked for.
+std::filesystem::path locate_model(const std::string& ref, const io::hub::ResolveOptions& hub = {});
 
 }  // namespace mlux::models
