@@ -80,7 +80,7 @@ export async function initPage(onModel) {
       await stream('/api/model/load', { model: id }, (e) => {
         if (e.type === 'progress') {
           barText.textContent = e.message || e.stage;
-          if (e.bytes_total) { bar.max = e.bytes_total; bar.value = e.bytes_done; }
+          if (e.bytes_total) { bar.max = e.bytes_total; bar.value = e.bytes_done; } else bar.removeAttribute('value');
         } else if (e.type === 'done') loaded = e.model;
       });
       current = loaded;

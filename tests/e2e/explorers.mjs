@@ -2,7 +2,7 @@
 // drives headless Chromium through each page's main flow, saves a screenshot of each, and fails
 // on any failed check or any console error. Usage: node explorers.mjs MLUX WORK_DIR CHROMIUM DEMO_DIR
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,9 +23,9 @@ function check(ok, what) {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
 }
 
-function startServer() {
+function startServer(env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(binary, ['serve', '--no-browser', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(binary, ['serve', '--no-browser', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'], env });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`no URL from mlux serve after 60 s: ${out}`)), 60000);
     child.stdout.on('data', (d) => {
@@ -205,37 +205,58 @@ async function attention(browser, base) {
   await page.close();
 }
 
+const DEMO_FILES = ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'];
+const CACHED_ID = 'mlux-test/demo-copy-it';
+
+/** A Hugging Face cache (huggingface_hub's layout) holding one model: a copy of the demo model. */
+function fakeHubCache() {
+  const cache = mkdtempSync(join(tmpdir(), 'mlux-e2e-hf-'));
+  const repo = join(cache, `models--${CACHED_ID.replace('/', '--')}`);
+  const commit = '0123456789abcdef0123456789abcdef01234567';
+  mkdirSync(join(repo, 'refs'), { recursive: true });
+  mkdirSync(join(repo, 'snapshots', commit), { recursive: true });
+  writeFileSync(join(repo, 'refs', 'main'), commit);
+  for (const f of DEMO_FILES) copyFileSync(join(demoDir, f), join(repo, 'snapshots', commit, f));
+  return cache;
+}
+
+async function waitForModel(page, base, id) {
+  await page.waitForSelector('.loading', { state: 'hidden', timeout: 60000 });
+  await page.waitForFunction(() => !document.querySelector('#model-select').disabled);
+  return (await health(base)).model === id;
+}
+
 async function modelSwitching(browser, base) {
-  const copy = mkdtempSync(join(tmpdir(), 'mlux-e2e-model-'));
-  for (const f of ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'])
-    copyFileSync(join(demoDir, f), join(copy, f));
   const page = await open(browser, base, '/logit-lens');
   await page.waitForSelector('#lens-grid td');
+  const groups = await page.$$eval('#model-select optgroup', (gs) => gs.map((g) => [g.label, [...g.children].map((o) => o.value)]));
+  const instruct = groups.find(([label]) => label === 'Instruct Models');
+  check(instruct && instruct[1].includes(CACHED_ID) && instruct[1].includes('mlx-community/gemma-2-2b-it-4bit'),
+    'the dropdown lists the defaults and the HF cache, grouped base / instruct');
   await page.selectOption('#model-select', 'mlx-community/gemma-2-2b-it-4bit');
-  check(!(await page.$eval('.note', (n) => n.hidden)), 'picking a model that is not downloaded explains what to do');
+  check((await text(page, '.note')).includes('HF_HUB_OFFLINE'), 'picking a model that cannot be downloaded explains what to do');
+  await page.selectOption('#model-select', CACHED_ID);
+  check(await waitForModel(page, base, CACHED_ID), 'picking a cached model from the dropdown loads it');
+  check((await page.$eval('#model-select', (s) => s.value)) === CACHED_ID, 'the dropdown shows the model in use');
   await page.selectOption('#model-select', '__other__');
   await page.fill('#model-other', '/no/such/model');
   await page.click('#model-other-load');
   await page.waitForSelector('#model-error:not([hidden])');
   check((await text(page, '#model-error')).includes('Still using'), 'a failed load shows the error and keeps the model');
   await shot(page, 'model-error');
-  check((await health(base)).model === 'demo', 'the server still runs the demo model');
-  await page.selectOption('#model-select', '__other__');
-  await page.fill('#model-other', copy);
+  check((await health(base)).model === CACHED_ID, 'the server still runs the previous model');
+  await page.fill('#model-other', demoDir);
   await page.click('#model-other-load');
-  await page.waitForFunction((c) => document.querySelector('#model-select').value === c, copy, { timeout: 60000 });
-  await page.waitForSelector('#lens-grid td');
-  check((await health(base)).model === copy, 'switching to another model directory works');
+  check(await waitForModel(page, base, demoDir), 'a model directory can be typed in');
   await page.selectOption('#model-select', 'demo');
-  await page.waitForSelector('.loading', { state: 'hidden', timeout: 60000 });
-  await page.waitForFunction(() => !document.querySelector('#model-select').disabled);
-  check((await health(base)).model === 'demo', 'switching back to the demo model works');
+  check(await waitForModel(page, base, 'demo'), 'switching back to the demo model works');
   check((await text(page, '#model-info')).startsWith('8 layers'), 'the page shows the model it switched to');
   await page.close();
-  rmSync(copy, { recursive: true, force: true });
 }
 
-const { child, base } = await startServer();
+// No network: the hub is off, and its cache is a temporary one holding a copy of the demo model.
+const hfCache = fakeHubCache();
+const { child, base } = await startServer({ ...process.env, HF_HUB_OFFLINE: '1', HF_HUB_CACHE: hfCache });
 let browser;
 try {
   await health(base);
@@ -250,6 +271,7 @@ try {
 } finally {
   if (browser) await browser.close();
   child.kill();
+  rmSync(hfCache, { recursive: true, force: true });
 }
 for (const e of consoleErrors) check(false, `console error: ${e}`);
 console.log(`\nscreenshots in ${shots}`);

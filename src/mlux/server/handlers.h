@@ -41,7 +41,7 @@ RouteFn stream_route(Context& ctx, std::string what, Parse parse, Run run) {
     const auto lm = ctx.models.current();
     auto job = parse(ctx, *lm, req.body);
     auto guard = take_work(ctx, what);
-    stream_events(res, guard, [lm, job = std::move(job), run](SseWriter& out) { run(*lm, job, out); });
+    stream_events(res, ctx.worker, guard, [lm, job = std::move(job), run](SseWriter& out) { run(*lm, job, out); });
   });
 }
 

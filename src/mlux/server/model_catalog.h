@@ -1,5 +1,6 @@
-// The models the dropdown offers: the demo model, those loaded since the server started, and the
-// original mlux's default models (instruct and base), each marked cached or not.
+// The models the dropdown offers: the demo model, those loaded since the server started, the
+// original mlux's default models (instruct and base, each marked cached or not), and every other
+// complete model in the Hugging Face cache, grouped instruct or base by its name.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -8,7 +9,7 @@
 
 namespace mlux::server {
 
-/// {"current": id, "downloads": bool, "note": text, "models": [{id, display, group, cached}]};
+/// {"current": id, "downloads": bool, "note": text, "cache_dir", "models": [{id, display, group, cached}]};
 /// group is "demo", "recent", "instruct" or "base".
 nlohmann::json model_catalog(const ModelManager& models);
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "mlux/io/hub/download_event.h"
 #include "mlux/models/locate.h"
 
 namespace mlux::server {
@@ -9,13 +10,29 @@ namespace {
 
 std::string normalise(const std::string& id) { return id.empty() ? kDemoModelId : id; }
 
+LoadEvent download_event(const io::hub::DownloadEvent& e) {
+  using K = io::hub::DownloadEventKind;
+  std::string what;
+  switch (e.kind) {
+    case K::file_started:
+    case K::file_progress: what = "downloading " + e.file; break;
+    case K::file_finished: what = "downloaded " + e.file; break;
+    case K::file_cached: what = e.file + " is already in the cache"; break;
+    case K::waiting_for_lock: what = "waiting for another download of " + e.file; break;
+    case K::retrying: what = "retrying " + e.file + ": " + e.message; break;
+    case K::using_cache: what = "the hub cannot be reached; using the cached copy (" + e.message + ")"; break;
+  }
+  return {.stage = "download", .message = what, .file = e.file, .bytes_done = e.bytes_done, .bytes_total = e.bytes_total};
+}
+
 std::shared_ptr<const LoadedModel> load_model(const std::string& id, const std::function<void(const LoadEvent&)>& progress) {
   auto say = [&](LoadEvent e) {
     if (progress) progress(e);
   };
   say({.stage = "resolve", .message = "finding " + display_name(id)});
-  // TODO(issue 7, hub): pass the hub's download progress through here once it lands on main.
-  const auto dir = models::locate_model(id == kDemoModelId ? std::string() : id);
+  io::hub::ResolveOptions hub;  // without a listener, downloads report to the process default (the terminal)
+  if (progress) hub.fetch.progress = [&](const io::hub::DownloadEvent& e) { progress(download_event(e)); };
+  const auto dir = models::locate_model(id == kDemoModelId ? std::string() : id, hub);
   say({.stage = "load", .message = "loading " + dir.string()});
   auto out = std::make_shared<LoadedModel>();
   out->id = id;

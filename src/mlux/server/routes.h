@@ -8,6 +8,7 @@
 
 #include "mlux/interp/steering.h"
 #include "mlux/server/model_manager.h"
+#include "mlux/server/model_worker.h"
 #include "mlux/server/server.h"
 
 namespace httplib {
@@ -27,6 +28,7 @@ struct Context {
   ModelManager& models;
   const Limits& limits;
   SteeringSlot steering;
+  ModelWorker worker;  // runs every model job (model_worker.h says why)
 };
 
 void add_model_routes(httplib::Server& http, Context& ctx);     // health, model list and loading, tokenize, chat template

@@ -14,7 +14,7 @@ void add_generate_routes(httplib::Server& http, Context& ctx) {
     const auto options = generation_options(body, ctx, 200, 1.0);
     const auto prompt = prompt_tokens(ctx, *lm->model, body.text("prompt", ctx.limits.max_prompt_chars), "prompt");
     auto guard = take_work(ctx, "generation");
-    stream_events(res, guard, [lm, prompt, options](SseWriter& out) { stream_generation(out, *lm->model, prompt, options); });
+    stream_events(res, ctx.worker, guard, [lm, prompt, options](SseWriter& out) { stream_generation(out, *lm->model, prompt, options); });
   }));
 }
 

@@ -25,8 +25,9 @@ nlohmann::json lens(Context& ctx, const httplib::Request& req) {
   const int n = int(batch.length());
   const auto positions = body.integers("positions", -n, n - 1, std::size_t(n));
   const auto guard = take_work(ctx, "logit lens");
-  const auto r = interp::logit_lens(*m->model, batch.rows[0],
-                                    {.probe = interp::lens_probe_from(probe), .top_k = top_k, .positions = positions});
+  const auto r = ctx.worker.call([&] {
+    return interp::logit_lens(*m->model, batch.rows[0], {.probe = interp::lens_probe_from(probe), .top_k = top_k, .positions = positions});
+  });
   auto grid = nlohmann::json::array();
   for (const auto& row : r.grid) {
     auto cells = nlohmann::json::array();
@@ -49,7 +50,7 @@ nlohmann::json attention(Context& ctx, const httplib::Request& req) {
     bad_field("text", str("is ", batch.length(), " tokens long; attention patterns are limited to ", ctx.limits.max_pattern_tokens,
                           " tokens. Shorten the prompt"));
   const auto guard = take_work(ctx, "attention patterns");
-  const auto patterns = interp::attention_patterns(*m->model, batch.rows[0], {layer}, {.heads = heads});
+  const auto patterns = ctx.worker.call([&] { return interp::attention_patterns(*m->model, batch.rows[0], {layer}, {.heads = heads}); });
   const Tensor& p = patterns.at(layer);  // [1, H, T, T]
   const auto values = p.to_floats();
   const std::int64_t H = p.dim(1), T = p.dim(2);
@@ -76,7 +77,7 @@ nlohmann::json heads(Context& ctx, const httplib::Request& req) {
                                    .seed = std::uint64_t(body.integer("seed", 1234, 0, 1 << 30))};
   const auto m = ctx.models.current();
   const auto guard = take_work(ctx, "head scores");
-  const auto s = interp::head_scores(*m->model, o);
+  const auto s = ctx.worker.call([&] { return interp::head_scores(*m->model, o); });
   return {{"layers", s.layers}, {"previous_token", s.previous_token}, {"induction", s.induction}};
 }
 

@@ -17,7 +17,7 @@ void load_model(Context& ctx, const httplib::Request& req, httplib::Response& re
   const JsonRequest body(req.body, {"model"});
   const std::string id = body.text("model", 1024);
   auto guard = take_work(ctx, "loading " + display_name(id));
-  stream_events(res, guard, [&ctx, id](SseWriter& out) {
+  stream_events(res, ctx.worker, guard, [&ctx, id](SseWriter& out) {
     if (ctx.models.current()->id == id) {
       out.send({{"type", "done"}, {"model", model_json(*ctx.models.current())}});
       return;

@@ -31,7 +31,7 @@ nlohmann::json compute_vector(Context& ctx, const httplib::Request& req) {
   const std::string method_name = body.choice("method", "last_token", {"last_token", "mean_tokens"});
   const auto method = method_name == "mean_tokens" ? interp::SteeringMethod::mean_tokens : interp::SteeringMethod::last_token;
   const auto guard = take_work(ctx, "steering vector");
-  auto v = interp::compute_steering_vector(*lm->model, {{positive, negative}}, layer, {.method = method});
+  auto v = ctx.worker.call([&] { return interp::compute_steering_vector(*lm->model, {{positive, negative}}, layer, {.method = method}); });
   nlohmann::json out = {{"norm", v.norm()}, {"layer", v.layer}, {"hook", v.hook}, {"d_model", c.d_model},
                         {"suggested_alpha", interp::suggest_alpha(v)}, {"method", method_name}};
   std::lock_guard lock(ctx.steering.mu);
@@ -79,7 +79,7 @@ void generate_steered(Context& ctx, const httplib::Request& req, httplib::Respon
   if (compare && alphas.empty()) alphas = {-1.0, 0.0, 1.0};  // the original's Compare All
   const auto v = current_vector(ctx, *lm);
   auto guard = take_work(ctx, compare ? "steering comparison" : "steered generation");
-  stream_events(res, guard, [lm, v, where, alphas, compare, prompt, options](SseWriter& out) {
+  stream_events(res, ctx.worker, guard, [lm, v, where, alphas, compare, prompt, options](SseWriter& out) {
     hooks::HookSet hooks = lm->model->hook_set();
     auto o = options;
     if (!compare) {

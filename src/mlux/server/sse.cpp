@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include "mlux/error.h"
+#include "mlux/server/model_worker.h"
 
 namespace mlux::server {
 
@@ -22,13 +23,13 @@ bool SseWriter::progress(std::size_t done, std::size_t total) {
   return send({{"type", "progress"}, {"done", done}, {"total", total}});
 }
 
-void stream_events(httplib::Response& res, std::shared_ptr<void> keep, std::function<void(SseWriter&)> work) {
+void stream_events(httplib::Response& res, ModelWorker& worker, std::shared_ptr<void> keep, std::function<void(SseWriter&)> work) {
   res.set_header("Cache-Control", "no-cache");
   res.set_header("X-Accel-Buffering", "no");
-  res.set_chunked_content_provider("text/event-stream", [keep, work](std::size_t, httplib::DataSink& sink) {
+  res.set_chunked_content_provider("text/event-stream", [&worker, keep, work](std::size_t, httplib::DataSink& sink) {
     SseWriter out(sink);
     try {
-      work(out);
+      worker.run([&] { work(out); });  // this connection's thread waits; the sink is only used there
     } catch (const Error& e) {
       out.send({{"type", "error"}, {"error", e.what()}});
     } catch (const std::exception& e) {

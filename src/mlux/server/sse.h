@@ -16,6 +16,8 @@ struct Response;
 
 namespace mlux::server {
 
+class ModelWorker;
+
 class SseWriter {
  public:
   explicit SseWriter(httplib::DataSink& sink) : sink_(sink) {}
@@ -33,9 +35,9 @@ class SseWriter {
 };
 
 /// Makes `res` an event stream whose body `work` writes; `work` runs after the handler returns, on
-/// the connection's thread, holding `keep` (e.g. the work lock) until it ends. An exception from
+/// `worker` (model_worker.h), holding `keep` (e.g. the work lock) until it ends. An exception from
 /// `work` becomes a final {"type":"error","error":message} event.
-void stream_events(httplib::Response& res, std::shared_ptr<void> keep, std::function<void(SseWriter&)> work);
+void stream_events(httplib::Response& res, ModelWorker& worker, std::shared_ptr<void> keep, std::function<void(SseWriter&)> work);
 
 /// JSON text with invalid UTF-8 (a token that is half a character) replaced, never a throw.
 std::string dump_json(const nlohmann::json& j);
