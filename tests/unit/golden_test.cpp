@@ -23,6 +23,9 @@ struct Case {
   std::string reference;    // reference.safetensors or reference-short.safetensors
 };
 
+// How gtest prints the parameter in test listings (the default is a byte dump).
+void PrintTo(const Case& c, std::ostream* os) { *os << c.fixture << '/' << c.config_file << " vs " << c.reference; }
+
 std::string case_name(const testing::TestParamInfo<Case>& info) {
   std::string n = info.param.fixture + "_" + info.param.config_file + "_" + info.param.reference;
   for (auto& c : n)
