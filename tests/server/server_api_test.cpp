@@ -9,14 +9,7 @@
 namespace mlux::test {
 namespace {
 
-class ServerApi : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new LiveServer(); }
-  static void TearDownTestSuite() { delete server_; }
-  static LiveServer* server_;
-  const LiveServer& s() { return *server_; }
-};
-LiveServer* ServerApi::server_ = nullptr;
+class ServerApi : public SharedServerTest {};
 
 const std::string kFrench = "Le contraire de \"petit\" est \"";
 

@@ -11,14 +11,7 @@
 namespace mlux::test {
 namespace {
 
-class ServerStreams : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new LiveServer(); }
-  static void TearDownTestSuite() { delete server_; }
-  static LiveServer* server_;
-  LiveServer& s() { return *server_; }
-};
-LiveServer* ServerStreams::server_ = nullptr;
+class ServerStreams : public SharedServerTest {};
 
 const std::string kSource = "Setup: Josh has a yellow book. Jesse has a black book. Alex has a green book.\nAnswer: The color of Josh's book is";
 const std::string kTarget = "Setup: Jesse has a black book. Alex has a green book. Josh has a yellow book.\nAnswer: The color of Alex's book is";

@@ -2,6 +2,7 @@
 // tests talk HTTP to it exactly as the pages do.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <chrono>
@@ -84,6 +85,20 @@ class LiveServer {
   server::Server server_;
   int port_ = 0;
   std::thread thread_;
+};
+
+/// A test suite sharing one server (the model loads once per suite).
+class SharedServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new LiveServer(); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  static LiveServer& s() { return *server_; }
+
+ private:
+  inline static LiveServer* server_ = nullptr;
 };
 
 /// The events of `events` whose "type" is `type`.
