@@ -115,6 +115,28 @@ def main(out):
             body = {"messages": c["messages"], "add_generation_prompt": True, "extra": {"enable_thinking": False}}
             write(out, "chat_messages_fuzzer", c["name"] + "-options.json", json.dumps(body, ensure_ascii=False))
 
+    # http_request_fuzzer: one byte picking the endpoint (its index in the fuzzer's kEndpoints),
+    # then the body.
+    bodies = [
+        (0, {"text": "Hello world", "add_bos": True}),
+        (1, {"prompt": "Hi", "system": "Be brief.", "add_generation_prompt": True}),
+        (2, {"text": 'The opposite of "small" is "', "probe": "resid", "top_k": 3, "positions": [-1]}),
+        (2, {"text": "a b c", "probe": "mlp", "top_k": 5}),
+        (3, {"text": "X A V X A V", "layer": 3, "heads": [0, 2]}),
+        (4, {"length": 10, "trials": 2, "seed": 1}),
+        (5, {"source": "Josh has a red ball.", "target": "Alex has a red ball.", "site": "resid", "positions": [[0, 0]], "top_k": 3}),
+        (5, {"source": "a b", "target": "a c", "site": "head", "layers": [0, 1], "heads": [0], "logit_diff": [" b", " c"]}),
+        (6, {"positive": "I love it", "negative": "I hate it", "layer": 5, "method": "last_token"}),
+        (7, {"prompt": "The movie was", "alpha": 2.0, "max_tokens": 4, "seed": 3}),
+        (8, {"prompt": "The movie was", "alphas": [-1, 0, 1], "max_tokens": 3}),
+        (9, {"prompt": "X A V X A V", "kind": "zero", "site": "resid", "layers": [0, 1]}),
+        (9, {"prompt": "one two", "kind": "resample", "resample": "three four", "site": "attn"}),
+        (10, {"prompt": "Once upon a time", "max_tokens": 4, "temperature": 0.7, "top_p": 0.9, "seed": 5}),
+        (11, {"model": "demo"}),
+    ]
+    for i, (endpoint, body) in enumerate(bodies):
+        write(out, "http_request_fuzzer", f"request-{i}.bin", bytes([endpoint]) + json.dumps(body).encode())
+
 
 if __name__ == "__main__":
     main(sys.argv[1])
