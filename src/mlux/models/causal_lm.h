@@ -55,7 +55,7 @@ class CausalLM {
 
   std::int64_t parameter_count() const { return parameter_count_; }
   std::uint64_t weight_bytes() const { return checkpoint_.total_bytes(); }
-  /// The dtype most weights are stored in ("bf16", ...).
+  /// The dtype most weights are stored in ("bf16", ...), after the quantization if any ("q4 g64, bf16").
   std::string weight_dtype() const { return weight_dtype_; }
   /// One line, like the original's repr: "CausalLM(llama, 16L/32H/64D, bf16)".
   std::string describe() const;
