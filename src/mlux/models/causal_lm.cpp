@@ -27,6 +27,7 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::filesystem::path& dir, const
   m->checkpoint_ = io::Checkpoint::open(dir);
   const BindResult bound = bind_weights(*m->root_, m->checkpoint_, family, m->config_);
   m->parameter_count_ = bound.parameters;
+  m->quantization_ = bound.quantization;
 
   // The dtype most bytes are stored in (for a quantized model: of the unquantized tensors too,
   // so "q4 g64, bf16").

@@ -11,6 +11,7 @@
 
 #include "mlux/io/safetensors.h"
 #include "mlux/models/model_config.h"
+#include "mlux/models/quantization.h"
 #include "mlux/nn/kv_cache.h"
 #include "mlux/nn/module.h"
 #include "mlux/nn/transformer.h"
@@ -54,6 +55,8 @@ class CausalLM {
   nn::KVCache make_cache(std::int64_t batch) const;
 
   std::int64_t parameter_count() const { return parameter_count_; }
+  /// Which modules the checkpoint stores quantized, and how (empty for a float checkpoint).
+  const QuantizationPlan& quantization() const { return quantization_; }
   std::uint64_t weight_bytes() const { return checkpoint_.total_bytes(); }
   /// The dtype most weights are stored in ("bf16", ...), after the quantization if any ("q4 g64, bf16").
   std::string weight_dtype() const { return weight_dtype_; }
@@ -71,6 +74,7 @@ class CausalLM {
   const nn::TextModel* text_ = nullptr;
   int hook_count_ = 0;
   std::int64_t parameter_count_ = 0;
+  QuantizationPlan quantization_;
   std::string weight_dtype_;
 };
 

@@ -17,7 +17,7 @@ class Embedding : public Module, public Quantizable {
   /// As stored: [V, D] floats, or u32 codes when quantized (see matrix()).
   const Tensor& weight() const { return table_.stored(); }
   std::int64_t num_embeddings() const { return table_.out_features(); }
-  const MatrixWeight& matrix() const { return table_; }
+  const MatrixWeight& matrix() const override { return table_; }
   MatrixWeight& matrix() override { return table_; }
 
  protected:

@@ -16,7 +16,7 @@ class Linear : public Module, public Quantizable {
   /// As stored: [out, in] floats, or u32 codes when quantized (see matrix()).
   const Tensor& weight() const { return weight_.stored(); }
   const Tensor& bias() const { return bias_; }      // [out] f32, or undefined
-  const MatrixWeight& matrix() const { return weight_; }
+  const MatrixWeight& matrix() const override { return weight_; }
   MatrixWeight& matrix() override { return weight_; }
 
  protected:

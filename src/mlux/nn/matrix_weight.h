@@ -48,6 +48,7 @@ class Quantizable {
  public:
   virtual ~Quantizable() = default;
   virtual MatrixWeight& matrix() = 0;
+  virtual const MatrixWeight& matrix() const = 0;
 };
 
 }  // namespace mlux::nn
