@@ -60,8 +60,11 @@ void gemv_rows(std::int64_t N, Rows&& rows) {
 /// y [M, N] = x [M, K] · Wᵀ, W widened panel by panel.
 template <typename Widen>
 void panel_sgemm(const float* x, std::int64_t M, std::int64_t K, std::int64_t N, float* y, Widen&& widen) {
+  // At most 256 rows and 2 MiB per panel: a thread's buffer is resident memory (peak RSS), and
+  // rows beyond that no longer speed sgemm up.
+  constexpr std::int64_t kPanelFloats = std::int64_t(1) << 19;
   const std::int64_t threads = omp_get_max_threads();
-  std::int64_t nb = std::min<std::int64_t>(256, (N + 2 * threads - 1) / (2 * threads));
+  std::int64_t nb = std::min<std::int64_t>({256, kPanelFloats / std::max<std::int64_t>(K, 1), (N + 2 * threads - 1) / (2 * threads)});
   nb = std::max<std::int64_t>(16, (nb + 15) / 16 * 16);
   const std::int64_t panels = (N + nb - 1) / nb;
 #pragma omp parallel
