@@ -277,6 +277,48 @@ TEST_P(QuantEquivalence, LinearMatchesNaiveAtOneAndManyThreads) {
   omp_set_num_threads(omp_get_num_procs());
 }
 
+TEST_P(QuantEquivalence, Int8GemvAvx2MatchesReference) {
+  const QuantRow r = GetParam();
+  if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  if (r.bits != 4 && r.bits != 8) GTEST_SKIP() << "the int8-activation path takes 4- and 8-bit codes";
+  const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 6);
+  const auto x = random_floats(std::size_t(r.M * r.K), 7);
+  const std::int64_t ldy = r.N + 3;
+  std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
+  ops::cpu::gemv_quant_int8_ref(w.rows, x.data(), r.M, 0, r.N, ref.data(), ldy);
+  ops::cpu::gemv_quant_int8_avx2(w.rows, x.data(), r.M, 0, r.N, got.data(), ldy);
+  for (std::int64_t m = 0; m < r.M; ++m)
+    for (std::int64_t n = 0; n < ldy; ++n) {
+      const std::size_t i = std::size_t(m * ldy + n);
+      if (n >= r.N) EXPECT_EQ(got[i], kGuard) << "guard overwritten at row " << m << " col " << n;
+      else EXPECT_NEAR(got[i], ref[i], 2e-5f * (1.0f + std::fabs(ref[i]) + std::sqrt(float(r.K)))) << "m=" << m << " n=" << n;
+    }
+}
+
+// The opt-in int8 path through ops::linear: off from the exact product by at most the rounding of
+// x to int8 steps of d = max|x|/127 per group, i.e. Σ_i |w_i|·d_g/2.
+TEST_P(QuantEquivalence, Int8LinearStaysWithinItsRoundingBound) {
+  const QuantRow r = GetParam();
+  const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 8);
+  const auto x = random_floats(std::size_t(r.M * r.K), 9);
+  const auto y = ops::linear(Tensor::from_floats(x, {r.M, r.K}), w.tensor(r.N), {},
+                             {.activations = ops::QuantizedActivations::int8}).to_floats();
+  for (std::int64_t m = 0; m < r.M; ++m)
+    for (std::int64_t n = 0; n < r.N; ++n) {
+      double exact = 0, bound = 1e-5;
+      for (std::int64_t g = 0; g < r.K / r.group; ++g) {
+        double amax = 0;
+        for (std::int64_t k = g * r.group; k < (g + 1) * r.group; ++k) amax = std::max(amax, std::fabs(double(x[std::size_t(m * r.K + k)])));
+        for (std::int64_t k = g * r.group; k < (g + 1) * r.group; ++k) {
+          const double wv = w.values[std::size_t(n * r.K + k)];
+          exact += double(x[std::size_t(m * r.K + k)]) * wv;
+          bound += std::fabs(wv) * amax / 127.0 / 2.0 * 1.001;
+        }
+      }
+      EXPECT_NEAR(y[std::size_t(m * r.N + n)], exact, bound) << "m=" << m << " n=" << n;
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Row, QuantEquivalence, testing::ValuesIn(quant_rows()));
 
 // --- attention: the fused fast path and the step-by-step (hookable) path -----------------------

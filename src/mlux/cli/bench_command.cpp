@@ -1,4 +1,5 @@
-// `mlux bench --model M [--prompt-tokens 128] [--gen-tokens 64] [--threads N] [--runs 3] [--json]`:
+// `mlux bench --model M [--prompt-tokens 128] [--gen-tokens 64] [--threads N] [--runs 3]
+//  [--int8-activations] [--json]`:
 // the workload of ../shared/perf (llama-bench's pp/tg), so mlux and llama.cpp are measured alike.
 //   load     wall time to map the checkpoint and build the model
 //   prefill  N random token ids in one call, logits for the last position only
@@ -29,7 +30,7 @@ using Clock = std::chrono::steady_clock;
 struct Args {
   std::string model;
   int prompt_tokens = 128, gen_tokens = 64, threads = 0, runs = 3;
-  bool json = false;
+  bool json = false, int8_activations = false;
 };
 
 struct Stat {
@@ -80,7 +81,9 @@ int run(const Args& a) {
   }
   const int threads = omp_get_max_threads();
   const auto t_load = Clock::now();
-  auto model = models::CausalLM::load(a.model);
+  models::LoadOptions load_options;
+  if (a.int8_activations) load_options.quantized_activations = ops::QuantizedActivations::int8;
+  auto model = models::CausalLM::load(a.model, load_options);
   const double load_s = seconds_since(t_load);
   const std::int64_t vocab = model->config().vocab_size;
   std::mt19937 rng(1234);
@@ -119,6 +122,7 @@ int run(const Args& a) {
 
   if (a.json) {
     nlohmann::json j = {{"model", a.model}, {"describe", model->describe()}, {"threads", threads},
+                        {"int8_activations", a.int8_activations},
                         {"weight_bytes", model->weight_bytes()}, {"load_s", load_s},
                         {"prefill_tokens", a.prompt_tokens}, {"prefill_tok_s", {{"median", p.median}, {"min", p.min}, {"max", p.max}}},
                         {"decode_tokens", a.gen_tokens}, {"decode_tok_s", {{"median", g.median}, {"min", g.min}, {"max", g.max}}},
@@ -146,6 +150,8 @@ CommandRegistrar reg("bench", "Measure load, prefill and decode speed and peak m
   app.add_option("--gen-tokens", a->gen_tokens, "Decode steps (default 64)")->check(CLI::Range(1, 65536));
   app.add_option("--threads", a->threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));
   app.add_option("--runs", a->runs, "Timed runs after one warm-up (default 3)")->check(CLI::Range(1, 100));
+  app.add_flag("--int8-activations", a->int8_activations,
+               "Quantized layers round their input to int8 (opt-in, faster decode, approximate logits)");
   app.add_flag("--json", a->json, "Print JSON");
   return [a] { return run(*a); };
 });

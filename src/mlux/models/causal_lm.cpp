@@ -25,7 +25,8 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::filesystem::path& dir, const
   m->root_->assign_paths("", m->hook_count_);
 
   m->checkpoint_ = io::Checkpoint::open(dir);
-  const BindResult bound = bind_weights(*m->root_, m->checkpoint_, family, m->config_);
+  const BindResult bound =
+      bind_weights(*m->root_, m->checkpoint_, family, m->config_, {.activations = opt.quantized_activations});
   m->parameter_count_ = bound.parameters;
   m->quantization_ = bound.quantization;
 

@@ -20,6 +20,8 @@ namespace mlux::models {
 
 struct LoadOptions {
   std::filesystem::path config_file;  // default: <dir>/config.json
+  /// How quantized layers treat their input: f32 (exact) or the opt-in int8 path (ops.h).
+  ops::QuantizedActivations quantized_activations = ops::QuantizedActivations::f32;
 };
 
 struct ForwardOptions {

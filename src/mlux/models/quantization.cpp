@@ -74,7 +74,7 @@ QuantizationPlan plan_quantization(const ModelConfig& cfg, const std::vector<std
   return plan;
 }
 
-void apply_quantization(nn::Module& root, const QuantizationPlan& plan) {
+void apply_quantization(nn::Module& root, const QuantizationPlan& plan, ops::QuantizedLinearOptions opt) {
   if (plan.empty()) return;
   nn::visit_mut(root, [&](nn::Module& m) {
     auto it = plan.find(m.path());
@@ -87,7 +87,7 @@ void apply_quantization(nn::Module& root, const QuantizationPlan& plan) {
     if (w.in_features() % it->second.group_size != 0)
       fail("load: '", m.path(), "' has ", w.in_features(), " inputs, not a multiple of group_size ", it->second.group_size,
            " from the 'quantization' config. mlx-lm leaves such layers unquantized: the config does not match the weights.");
-    w.use_quantized(it->second);
+    w.use_quantized(it->second, opt);
   });
 }
 

@@ -11,6 +11,7 @@
 
 #include "mlux/models/model_config.h"
 #include "mlux/nn/module.h"
+#include "mlux/ops/ops.h"
 #include "mlux/tensor/quantized.h"
 
 namespace mlux::models {
@@ -23,9 +24,9 @@ using QuantizationPlan = std::map<std::string, QuantParams>;
 /// block, a mode mlux cannot run, or unsupported bits / group sizes, naming the module and field.
 QuantizationPlan plan_quantization(const ModelConfig& cfg, const std::vector<std::string>& scaled, const std::string& where);
 
-/// Switches every planned module of the tree to quantized storage. Throws Error naming the module
-/// when it is not a Linear or Embedding, or its inputs are not whole groups.
-void apply_quantization(nn::Module& root, const QuantizationPlan& plan);
+/// Switches every planned module of the tree to quantized storage, running with `opt`. Throws
+/// Error naming the module when it is not a Linear or Embedding, or its inputs are not whole groups.
+void apply_quantization(nn::Module& root, const QuantizationPlan& plan, ops::QuantizedLinearOptions opt = {});
 
 /// "q4 g64", or "mixed q4/q8 g64" when modules differ; "" for an unquantized model.
 std::string describe_quantization(const QuantizationPlan& plan);

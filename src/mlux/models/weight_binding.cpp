@@ -113,7 +113,8 @@ Tensor mapped_tensor(const io::Checkpoint& ckpt, const MappedTensor& m) {
   return m.transpose ? t.transpose(0, 1).contiguous() : t;
 }
 
-BindResult bind_weights(nn::Module& root, const io::Checkpoint& ckpt, const Family& family, const ModelConfig& cfg) {
+BindResult bind_weights(nn::Module& root, const io::Checkpoint& ckpt, const Family& family, const ModelConfig& cfg,
+                        ops::QuantizedLinearOptions quantized) {
   const std::string where = ckpt.dir().string();
   const std::vector<MappedTensor> mapped = map_checkpoint(ckpt, family, cfg);
   std::vector<std::string> scaled;
@@ -121,7 +122,7 @@ BindResult bind_weights(nn::Module& root, const io::Checkpoint& ckpt, const Fami
     if (ends_with(m.key, ".scales")) scaled.push_back(split_key(m.key).first);
   BindResult result;
   result.quantization = plan_quantization(cfg, scaled, where);
-  apply_quantization(root, result.quantization);
+  apply_quantization(root, result.quantization, quantized);
 
   std::map<std::string, nn::Param*> slots;
   nn::visit_mut(root, [&](nn::Module& m) {

@@ -33,6 +33,8 @@ struct BindResult {
 };
 
 /// Fills every Param of `root`'s tree from `ckpt`. Throws Error naming the tensor and both shapes.
-BindResult bind_weights(nn::Module& root, const io::Checkpoint& ckpt, const Family& family, const ModelConfig& cfg);
+/// Quantized modules run with `quantized`.
+BindResult bind_weights(nn::Module& root, const io::Checkpoint& ckpt, const Family& family, const ModelConfig& cfg,
+                        ops::QuantizedLinearOptions quantized = {});
 
 }  // namespace mlux::models

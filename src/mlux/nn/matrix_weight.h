@@ -6,6 +6,7 @@
 #pragma once
 
 #include "mlux/nn/module.h"
+#include "mlux/ops/ops.h"
 #include "mlux/tensor/quantized.h"
 
 namespace mlux::nn {
@@ -18,8 +19,9 @@ class MatrixWeight {
   MatrixWeight& operator=(const MatrixWeight&) = delete;
 
   /// Switches to quantized storage: "weight" becomes u32 [out, in·bits/32], "scales" and "biases"
-  /// [out, in/group_size] are added. Throws Error unless group_size divides in.
-  void use_quantized(const QuantParams& p);
+  /// [out, in/group_size] are added; `opt` says how linear() treats its input. Throws Error unless
+  /// group_size divides in.
+  void use_quantized(const QuantParams& p, ops::QuantizedLinearOptions opt = {});
 
   bool quantized() const { return quantized_; }
   std::int64_t out_features() const { return out_; }
@@ -41,6 +43,7 @@ class MatrixWeight {
   bool quantized_ = false;
   Tensor dense_;            // [out, in] f32/f16/bf16
   QuantizedTensor quant_;   // codes [out, in·bits/32], scales and biases [out, in/group]
+  ops::QuantizedLinearOptions linear_options_;
 };
 
 /// A module whose weight may be stored quantized (Linear, Embedding): what the loader looks for.

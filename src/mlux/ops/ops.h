@@ -100,10 +100,19 @@ struct ReduceOptions {
 [[nodiscard]] QuantizedTensor quantize(const Tensor& w, QuantParams params = {});
 /// scales·q + biases as f32 [O, I]. (MLX returns the scales' dtype; mlux computes in f32.)
 [[nodiscard]] Tensor dequantize(const QuantizedTensor& w);
+/// What a quantized linear does with its input. f32 (the default): exact, what the model computes.
+/// int8 (opt-in): x rounded to int8 per group of the weight (d = max|x|/127) and integer dot
+/// products, as llama.cpp does; faster decode, different logits (docs/quantization.md gives the
+/// measured error). It applies to 4- and 8-bit weights on ≤ 8 rows; everything else runs f32.
+enum class QuantizedActivations { f32, int8 };
+struct QuantizedLinearOptions {
+  QuantizedActivations activations = QuantizedActivations::f32;
+};
 /// y = x · dequantize(w)ᵀ (+ bias) without materialising the weight: x [..., I] f32 → [..., O] f32.
 /// Few rows: fused GEMV in MLX's form (scale·Σx·q + bias·Σx per group); many rows: dequantized
 /// panels + sgemm. Matches mx.quantized_matmul(transpose=True) with f32 accumulation.
-[[nodiscard]] Tensor linear(const Tensor& x, const QuantizedTensor& weight, const Tensor& bias = {});
+[[nodiscard]] Tensor linear(const Tensor& x, const QuantizedTensor& weight, const Tensor& bias = {},
+                            QuantizedLinearOptions opt = {});
 /// Rows of a quantized table [V, D] picked by ids, dequantized → [..., D] f32 (QuantizedEmbedding).
 [[nodiscard]] Tensor take(const QuantizedTensor& table, const Tensor& ids);
 

@@ -96,7 +96,7 @@ Tensor dequantize(const QuantizedTensor& w) {
   return out;
 }
 
-Tensor linear(const Tensor& x, const QuantizedTensor& weight, const Tensor& bias) {
+Tensor linear(const Tensor& x, const QuantizedTensor& weight, const Tensor& bias, QuantizedLinearOptions opt) {
   const Prepared p = prepare("linear", weight);
   const std::int64_t K = p.rows.K, N = weight.rows();
   detail::LinearIo io = detail::linear_io(x, K, N, Shape{N, K}, bias);
@@ -104,12 +104,12 @@ Tensor linear(const Tensor& x, const QuantizedTensor& weight, const Tensor& bias
   const float* xs = io.x.data<float>();
   float* y = io.out.data<float>();
   const std::int64_t M = io.M;
+  const bool int8 = opt.activations == QuantizedActivations::int8 && (p.rows.bits == 4 || p.rows.bits == 8);
   if (M <= detail::kGemvMaxRows) {
     const bool avx2 = cpu::has_avx2();
-    detail::gemv_rows(N, [&](std::int64_t n0, std::int64_t n1) {
-      if (avx2) cpu::gemv_quant_avx2(p.rows, xs, M, n0, n1, y, N);
-      else cpu::gemv_quant_ref(p.rows, xs, M, n0, n1, y, N);
-    });
+    const auto kernel = int8 ? (avx2 ? cpu::gemv_quant_int8_avx2 : cpu::gemv_quant_int8_ref)
+                             : (avx2 ? cpu::gemv_quant_avx2 : cpu::gemv_quant_ref);
+    detail::gemv_rows(N, [&](std::int64_t n0, std::int64_t n1) { kernel(p.rows, xs, M, n0, n1, y, N); });
   } else {
     detail::panel_sgemm(xs, M, K, N, y, [&](std::int64_t n0, std::int64_t rows, float* dst) {
       dequantize_rows(p.rows, n0, rows, dst);

@@ -55,4 +55,20 @@ void gemv_quant_ref(const QuantRows& w, const float* x, std::int64_t M, std::int
 void gemv_quant_avx2(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n_begin, std::int64_t n_end,
                      float* y, std::int64_t ldy);
 
+// --- the opt-in int8-activation path (4- and 8-bit codes) ----------------------------------------
+// x is rounded to int8 per group of the weight's group_size, d = max|x|/127, xq = rint(x/d), and
+// each group's Σ q·xq is an exact integer dot:
+//     y ≈ Σ_g scale_g · d_g · Σ_{i∈g} q_i·xq_i  +  Σ_g bias_g · Σ_{i∈g} x_i     (Σx stays f32)
+// Both kernels quantize x with quantize_activations, so they see the same xq.
+
+/// xq [M, K] int8, d and xsum [M, K/group_size] f32, qsum [M, K/group_size] = Σ xq per group.
+void quantize_activations(const float* x, std::int64_t M, std::int64_t K, int group_size, std::int8_t* xq, float* d,
+                          float* xsum, std::int32_t* qsum);
+
+void gemv_quant_int8_ref(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n_begin, std::int64_t n_end,
+                         float* y, std::int64_t ldy);
+/// bits 4 and 8 only.
+void gemv_quant_int8_avx2(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n_begin,
+                          std::int64_t n_end, float* y, std::int64_t ldy);
+
 }  // namespace mlux::ops::cpu

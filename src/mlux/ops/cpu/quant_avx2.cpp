@@ -98,15 +98,6 @@ inline __m256 chunk_scale(const float* s, std::int64_t c, int G) {
   return _mm256_broadcast_ss(s + c * kChunk<Bits> / G);
 }
 
-float dot(const float* a, const float* b, std::int64_t n) {
-  __m256 acc = _mm256_setzero_ps();
-  std::int64_t i = 0;
-  for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc);
-  float s = hsum(acc);
-  for (; i < n; ++i) s += a[i] * b[i];
-  return s;
-}
-
 // Weight rows [n0, n1) against MR activation rows (xp with row stride ldx, group sums xsum).
 template <int Bits, int MR>
 void rows(const QuantRows& w, const float* xp, std::int64_t ldx, const float* xsum, std::int64_t n0, std::int64_t n1,
@@ -132,7 +123,7 @@ void rows(const QuantRows& w, const float* xp, std::int64_t ldx, const float* xs
       const __m256 sc = chunk_scale<Bits>(s.scales.data(), c, w.group_size);
       for (int m = 0; m < MR; ++m) tot[m] = _mm256_fmadd_ps(_mm256_add_ps(a[m], b[m]), sc, tot[m]);
     }
-    for (int m = 0; m < MR; ++m) y[m * ldy + n] = hsum(tot[m]) + dot(s.biases.data(), xsum + m * groups, groups);
+    for (int m = 0; m < MR; ++m) y[m * ldy + n] = hsum(tot[m]) + avx2::dot(s.biases.data(), xsum + m * groups, groups);
   }
 }
 

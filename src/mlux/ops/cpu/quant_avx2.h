@@ -108,4 +108,21 @@ inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+/// Σ a[i]·b[i] over n floats.
+inline float dot(const float* a, const float* b, std::int64_t n) {
+  __m256 acc = _mm256_setzero_ps();
+  std::int64_t i = 0;
+  for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), acc);
+  float s = hsum(acc);
+  for (; i < n; ++i) s += a[i] * b[i];
+  return s;
+}
+
+/// out[i] = a[i]·b[i] over n floats.
+inline void multiply(const float* a, const float* b, std::int64_t n, float* out) {
+  std::int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, _mm256_mul_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i)));
+  for (; i < n; ++i) out[i] = a[i] * b[i];
+}
+
 }  // namespace mlux::ops::cpu::avx2
