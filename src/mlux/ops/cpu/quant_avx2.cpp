@@ -90,14 +90,6 @@ inline void chunk_dot(const std::uint8_t* p, bool half, const float* xp, std::in
   }
 }
 
-// The scale of chunk c: one group's (broadcast), or for 4-bit codes in groups of 32 the two
-// groups the chunk's halves belong to (its 128-bit lanes hold one group each).
-template <int Bits>
-inline __m256 chunk_scale(const float* s, std::int64_t c, int G) {
-  if (Bits == 4 && G == 32) return _mm256_setr_m128(_mm_broadcast_ss(s + 2 * c), _mm_broadcast_ss(s + 2 * c + 1));
-  return _mm256_broadcast_ss(s + c * kChunk<Bits> / G);
-}
-
 // Weight rows [n0, n1) against MR activation rows (xp with row stride ldx, group sums xsum).
 template <int Bits, int MR>
 void rows(const QuantRows& w, const float* xp, std::int64_t ldx, const float* xsum, std::int64_t n0, std::int64_t n1,
@@ -107,6 +99,7 @@ void rows(const QuantRows& w, const float* xp, std::int64_t ldx, const float* xs
   const std::int64_t groups = w.groups(), rb = w.code_row_bytes(), sb = groups * std::int64_t(dtype_size(w.scale_type));
   const std::int64_t full = w.K / kChunk<Bits>;
   const bool tail = w.K % kChunk<Bits> != 0;  // 4-bit only: a last chunk of 32 codes
+  const avx2::ChunkScale chunk_scale(w.group_size, int(kChunk<Bits>));
   ensure(s.scales, groups + 1);
   ensure(s.biases, groups);
   s.scales[std::size_t(groups)] = 0.0f;  // the tail chunk's empty upper half reads one past the last group
@@ -120,7 +113,7 @@ void rows(const QuantRows& w, const float* xp, std::int64_t ldx, const float* xs
       __m256 a[MR], b[MR];
       for (int m = 0; m < MR; ++m) a[m] = b[m] = _mm256_setzero_ps();
       chunk_dot<Bits, MR>(row + c * kChunk<Bits> * Bits / 8, c == full, xp + c * kChunk<Bits>, ldx, u, nib, a, b);
-      const __m256 sc = chunk_scale<Bits>(s.scales.data(), c, w.group_size);
+      const __m256 sc = chunk_scale(s.scales.data(), c);
       for (int m = 0; m < MR; ++m) tot[m] = _mm256_fmadd_ps(_mm256_add_ps(a[m], b[m]), sc, tot[m]);
     }
     for (int m = 0; m < MR; ++m) y[m * ldy + n] = hsum(tot[m]) + avx2::dot(s.biases.data(), xsum + m * groups, groups);

@@ -108,6 +108,22 @@ inline float hsum(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
+/// The scale of chunk c (`chunk` codes) from per-group values s: one group's, broadcast; or when a
+/// chunk of 64 spans two groups of 32, each 128-bit lane its own (lanes hold 32 codes each, as the
+/// permuted 4-bit order puts them). `shift` = log2(group_size / chunk) when the group is larger:
+/// no division in the loop.
+struct ChunkScale {
+  bool split;
+  int shift;
+  ChunkScale(int group_size, int chunk) : split(group_size < chunk), shift(0) {
+    while ((chunk << shift) < group_size) ++shift;
+  }
+  __m256 operator()(const float* s, std::int64_t c) const {
+    if (split) return _mm256_setr_m128(_mm_broadcast_ss(s + 2 * c), _mm_broadcast_ss(s + 2 * c + 1));
+    return _mm256_broadcast_ss(s + (c >> shift));
+  }
+};
+
 /// Σ a[i]·b[i] over n floats.
 inline float dot(const float* a, const float* b, std::int64_t n) {
   __m256 acc = _mm256_setzero_ps();

@@ -81,6 +81,7 @@ void rows(const QuantRows& w, const Operands& x, std::int64_t n0, std::int64_t n
   const std::int64_t groups = w.groups(), rb = w.code_row_bytes(), sb = groups * std::int64_t(dtype_size(w.scale_type));
   const std::int64_t full = w.K / kChunk<Bits>;
   const bool tail = w.K % kChunk<Bits> != 0;  // 4-bit only: a last chunk of 32 codes
+  const avx2::ChunkScale chunk_scale(w.group_size, int(kChunk<Bits>));
   const __m256i nibble = _mm256_set1_epi8(0x0f);
   ensure(s.scales, groups);
   ensure(s.biases, groups);
@@ -114,10 +115,7 @@ void rows(const QuantRows& w, const Operands& x, std::int64_t n0, std::int64_t n
         const __m256i dot = Bits == 4 ? chunk_dot4(lo, hi, x.a + m * x.ld + c * 32, x.b + m * x.ld + c * 32)
                                       : chunk_dot8(lo, hi, x.x16 + m * x.ld + c * 32);
         const float* sd = s.sd.data() + m * (groups + 1);
-        const __m256 sc = Bits == 4 && w.group_size == 32
-                              ? _mm256_setr_m128(_mm_broadcast_ss(sd + 2 * c), _mm_broadcast_ss(sd + 2 * c + 1))
-                              : _mm256_broadcast_ss(sd + c * kChunk<Bits> / w.group_size);
-        tot[m] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), sc, tot[m]);
+        tot[m] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), chunk_scale(sd, c), tot[m]);
       }
     }
     for (int m = 0; m < MR; ++m) y[m * ldy + n] = hsum(tot[m]) + bias_term[m];
