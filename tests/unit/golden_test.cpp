@@ -24,10 +24,7 @@ struct Case {
 };
 
 std::string case_name(const testing::TestParamInfo<Case>& info) {
-  std::string n = info.param.fixture + "_" + info.param.config_file + "_" + info.param.reference;
-  for (auto& c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return n;
+  return test::param_name(info.param.fixture + "_" + info.param.config_file + "_" + info.param.reference);
 }
 
 std::vector<Case> all_cases() {

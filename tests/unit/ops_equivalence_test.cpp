@@ -69,6 +69,19 @@ class MatmulEquivalence : public testing::TestWithParam<MatmulRow> {};
 
 constexpr float kGuard = -12345.678f;
 
+// got vs ref for M rows of N outputs at row stride ldy: columns past N are guard words that must
+// be untouched; the others within tol(ref).
+template <typename Tol>
+void expect_gemv_match(const std::vector<float>& got, const std::vector<float>& ref, std::int64_t M, std::int64_t N,
+                       std::int64_t ldy, Tol tol) {
+  for (std::int64_t m = 0; m < M; ++m)
+    for (std::int64_t n = 0; n < ldy; ++n) {
+      const std::size_t i = std::size_t(m * ldy + n);
+      if (n >= N) EXPECT_EQ(got[i], kGuard) << "guard overwritten at row " << m << " col " << n;
+      else EXPECT_NEAR(got[i], ref[i], tol(ref[i])) << "m=" << m << " n=" << n;
+    }
+}
+
 // gemv_half_avx2 against gemv_half_ref, with guards around each output row.
 TEST_P(MatmulEquivalence, GemvAvx2MatchesReference) {
   if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
@@ -80,16 +93,7 @@ TEST_P(MatmulEquivalence, GemvAvx2MatchesReference) {
   std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
   ops::cpu::gemv_half_ref(ht, x.data(), r.M, r.K, w.data, 2 * r.K, 0, r.N, ref.data(), ldy);
   ops::cpu::gemv_half_avx2(ht, x.data(), r.M, r.K, w.data, 2 * r.K, 0, r.N, got.data(), ldy);
-  for (std::int64_t m = 0; m < r.M; ++m) {
-    for (std::int64_t n = 0; n < ldy; ++n) {
-      const std::size_t i = std::size_t(m * ldy + n);
-      if (n >= r.N) {
-        EXPECT_EQ(got[i], kGuard) << "guard overwritten at row " << m << " col " << n;
-        continue;
-      }
-      EXPECT_NEAR(got[i], ref[i], 1e-5f * (1.0f + std::sqrt(float(r.K)))) << "m=" << m << " n=" << n;
-    }
-  }
+  expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float) { return 1e-5f * (1.0f + std::sqrt(float(r.K))); });
 }
 
 TEST_P(MatmulEquivalence, ConvertRowsAvx2MatchesReferenceExactly) {
@@ -234,12 +238,7 @@ TEST_P(QuantEquivalence, GemvAvx2MatchesReference) {
   std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
   ops::cpu::gemv_quant_ref(w.rows, x.data(), r.M, 0, r.N, ref.data(), ldy);
   ops::cpu::gemv_quant_avx2(w.rows, x.data(), r.M, 0, r.N, got.data(), ldy);
-  for (std::int64_t m = 0; m < r.M; ++m)
-    for (std::int64_t n = 0; n < ldy; ++n) {
-      const std::size_t i = std::size_t(m * ldy + n);
-      if (n >= r.N) EXPECT_EQ(got[i], kGuard) << "guard overwritten at row " << m << " col " << n;
-      else EXPECT_NEAR(got[i], ref[i], 2e-5f * (1.0f + std::fabs(ref[i]) + std::sqrt(float(r.K)))) << "m=" << m << " n=" << n;
-    }
+  expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
 }
 
 TEST_P(QuantEquivalence, DequantizeAvx2MatchesReferenceExactly) {
@@ -287,12 +286,7 @@ TEST_P(QuantEquivalence, Int8GemvAvx2MatchesReference) {
   std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
   ops::cpu::gemv_quant_int8_ref(w.rows, x.data(), r.M, 0, r.N, ref.data(), ldy);
   ops::cpu::gemv_quant_int8_avx2(w.rows, x.data(), r.M, 0, r.N, got.data(), ldy);
-  for (std::int64_t m = 0; m < r.M; ++m)
-    for (std::int64_t n = 0; n < ldy; ++n) {
-      const std::size_t i = std::size_t(m * ldy + n);
-      if (n >= r.N) EXPECT_EQ(got[i], kGuard) << "guard overwritten at row " << m << " col " << n;
-      else EXPECT_NEAR(got[i], ref[i], 2e-5f * (1.0f + std::fabs(ref[i]) + std::sqrt(float(r.K)))) << "m=" << m << " n=" << n;
-    }
+  expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
 }
 
 // The opt-in int8 path through ops::linear: off from the exact product by at most the rounding of

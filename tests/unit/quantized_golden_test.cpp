@@ -27,10 +27,7 @@ struct QuantCase {
 };
 
 std::string case_name(const testing::TestParamInfo<QuantCase>& info) {
-  std::string n = info.param.fixture + "_q" + std::to_string(info.param.bits) + "g" + std::to_string(info.param.group);
-  for (auto& c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return n;
+  return test::param_name(info.param.fixture + "_q" + std::to_string(info.param.bits) + "g" + std::to_string(info.param.group));
 }
 
 std::vector<QuantCase> all_cases() {

@@ -24,6 +24,13 @@ inline std::vector<std::string> golden_fixtures() {
   return out;
 }
 
+/// A gtest parameter name from free text: every character that is not a letter or digit becomes '_'.
+inline std::string param_name(std::string n) {
+  for (auto& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+
 inline float max_abs(const Tensor& t) {
   float m = 0;
   for (float v : t.to_floats()) m = std::max(m, std::fabs(v));

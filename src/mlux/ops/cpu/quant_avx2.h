@@ -16,14 +16,10 @@
 #include <cstring>
 
 #include "mlux/ops/cpu/quant.h"
+#include "mlux/ops/cpu/simd_avx2.h"
 #include "mlux/tensor/half.h"
 
 namespace mlux::ops::cpu::avx2 {
-
-inline __m256 bf16x8(const std::byte* p) {
-  const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(raw), 16));
-}
 
 /// n scales (or biases) of dtype t at p (any alignment) → f32 out[0..n).
 inline void widen_scales(DType t, const std::byte* p, std::int64_t n, float* out) {
@@ -98,14 +94,6 @@ struct Nibbles {
 inline std::int64_t permuted4_index(std::int64_t c, int v, int l) {
   const int k = v / 2, nibble = v % 2;
   return c * 64 + (l < 4 ? 0 : 32) + 8 * k + 2 * (l % 4) + nibble;
-}
-
-inline float hsum(__m256 v) {
-  const __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-  __m128 s = _mm_add_ps(lo, hi);
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
 }
 
 /// The scale of chunk c (`chunk` codes) from per-group values s: one group's, broadcast; or when a
