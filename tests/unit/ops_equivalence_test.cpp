@@ -290,7 +290,7 @@ TEST_P(QuantEquivalence, Int8GemvAvx2MatchesReference) {
 }
 
 // The opt-in int8 path through ops::linear: off from the exact product by at most the rounding of
-// x to int8 steps of d = max|x|/127 per group, i.e. Σ_i |w_i|·d_g/2.
+// x to int8 steps of d = max|x|/127 per block of 32, i.e. Σ_i |w_i|·d_b/2.
 TEST_P(QuantEquivalence, Int8LinearStaysWithinItsRoundingBound) {
   const QuantRow r = GetParam();
   const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 8);
@@ -300,10 +300,10 @@ TEST_P(QuantEquivalence, Int8LinearStaysWithinItsRoundingBound) {
   for (std::int64_t m = 0; m < r.M; ++m)
     for (std::int64_t n = 0; n < r.N; ++n) {
       double exact = 0, bound = 1e-5;
-      for (std::int64_t g = 0; g < r.K / r.group; ++g) {
+      for (std::int64_t b = 0; b < r.K / 32; ++b) {
         double amax = 0;
-        for (std::int64_t k = g * r.group; k < (g + 1) * r.group; ++k) amax = std::max(amax, std::fabs(double(x[std::size_t(m * r.K + k)])));
-        for (std::int64_t k = g * r.group; k < (g + 1) * r.group; ++k) {
+        for (std::int64_t k = b * 32; k < (b + 1) * 32; ++k) amax = std::max(amax, std::fabs(double(x[std::size_t(m * r.K + k)])));
+        for (std::int64_t k = b * 32; k < (b + 1) * 32; ++k) {
           const double wv = w.values[std::size_t(n * r.K + k)];
           exact += double(x[std::size_t(m * r.K + k)]) * wv;
           bound += std::fabs(wv) * amax / 127.0 / 2.0 * 1.001;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -74,6 +75,35 @@ double read_bandwidth() {
 
 std::int64_t greedy(const Tensor& logits) { return ops::argmax(logits.reshape({-1}), 0).to_ints()[0]; }
 
+// How far the int8-activation decode is from the exact one: both fed the same tokens (a 16-token
+// prompt, then `steps` tokens chosen greedily by the exact model), logits compared at every step.
+struct LogitError {
+  double max_abs = 0, mean_kl = 0, top1 = 0;  // KL(exact ‖ int8) in nats; top-1 agreement fraction
+};
+
+LogitError int8_logit_error(const models::CausalLM& int8_model, const std::string& dir, int steps, std::mt19937& rng) {
+  auto exact = models::CausalLM::load(dir);
+  auto ce = exact->make_cache(1), ci = int8_model.make_cache(1);
+  Tensor ids = random_ids(16, exact->config().vocab_size, rng);
+  LogitError e;
+  for (int s = 0; s <= steps; ++s) {
+    const Tensor le = exact->forward(ids, {.last_logits_only = true}, &ce).logits.reshape({-1});
+    const Tensor li = int8_model.forward(ids, {.last_logits_only = true}, &ci).logits.reshape({-1});
+    const auto pe = ops::log_softmax(le).to_floats(), pi = ops::log_softmax(li).to_floats();
+    const auto ve = le.to_floats(), vi = li.to_floats();
+    double kl = 0;
+    for (std::size_t v = 0; v < pe.size(); ++v) {
+      kl += std::exp(double(pe[v])) * (double(pe[v]) - double(pi[v]));
+      e.max_abs = std::max(e.max_abs, double(std::fabs(ve[v] - vi[v])));
+    }
+    e.mean_kl += kl / (steps + 1);
+    const std::int64_t next = greedy(le);
+    e.top1 += (next == greedy(li) ? 1.0 : 0.0) / (steps + 1);
+    ids = Tensor::from_data<std::int64_t>(std::vector<std::int64_t>{next}, {1, 1});
+  }
+  return e;
+}
+
 int run(const Args& a) {
   if (a.threads > 0) {
     omp_set_num_threads(a.threads);
@@ -116,6 +146,7 @@ int run(const Args& a) {
   getrusage(RUSAGE_SELF, &ru);
   const double rss_gib = double(ru.ru_maxrss) / (1024.0 * 1024.0);
   const double bw = read_bandwidth();
+  const LogitError err = a.int8_activations ? int8_logit_error(*model, a.model, 32, rng) : LogitError{};
   const Stat p = summarize(pp), g = summarize(tg);
   const double roofline = bw * 1e9 / double(model->weight_bytes());
   const double streamed = double(model->weight_bytes()) * g.median / 1e9;  // every weight is read once per token
@@ -129,6 +160,8 @@ int run(const Args& a) {
                         {"peak_rss_gib", rss_gib}, {"read_bandwidth_gb_s", bw}, {"decode_roofline_tok_s", roofline},
                         {"decode_weight_gb_s", streamed},
                         {"prefill_runs", pp}, {"decode_runs", tg}};
+    if (a.int8_activations)
+      j["int8_logit_error"] = {{"max_abs", err.max_abs}, {"mean_kl", err.mean_kl}, {"top1_agreement", err.top1}};
     std::puts(j.dump(2).c_str());
     return 0;
   }
@@ -140,6 +173,9 @@ int run(const Args& a) {
   std::printf("  decode reads  %.1f GB/s of weights\n", streamed);
   std::printf("  peak RSS      %.2f GiB\n", rss_gib);
   std::printf("  read BW       %.1f GB/s\n", bw);
+  if (a.int8_activations)
+    std::printf("  int8 vs f32   decode logits: max |Δ| %.3g, mean KL %.3g, top-1 agreement %.2f (33 steps)\n",
+                err.max_abs, err.mean_kl, err.top1);
   return 0;
 }
 

@@ -118,44 +118,41 @@ void gemv_quant_ref(const QuantRows& w, const float* x, std::int64_t M, std::int
 }
 
 void quantize_activations(const float* x, std::int64_t M, std::int64_t K, int group_size, std::int8_t* xq, float* d,
-                          float* xsum, std::int32_t* qsum) {
-  const std::int64_t groups = K / group_size;
-  for (std::int64_t g = 0; g < M * groups; ++g) {
-    const float* xg = x + g * group_size;
-    float amax = 0, s = 0;
-    for (int i = 0; i < group_size; ++i) amax = std::max(amax, std::fabs(xg[i])), s += xg[i];
-    const float dg = amax / 127.0f;
-    std::int32_t qs = 0;
-    for (int i = 0; i < group_size; ++i) {
-      const float q = dg > 0 ? std::min(127.0f, std::max(-127.0f, std::rint(xg[i] / dg))) : 0.0f;
-      xq[g * group_size + i] = std::int8_t(q);
-      qs += std::int32_t(q);
-    }
-    d[g] = dg;
+                          float* xsum) {
+  for (std::int64_t b = 0; b < M * K / kActivationBlock; ++b) {
+    const float* xb = x + b * kActivationBlock;
+    float amax = 0;
+    for (int i = 0; i < kActivationBlock; ++i) amax = std::max(amax, std::fabs(xb[i]));
+    d[b] = amax / 127.0f;
+    for (int i = 0; i < kActivationBlock; ++i)
+      xq[b * kActivationBlock + i] = std::int8_t(d[b] > 0 ? std::min(127.0f, std::max(-127.0f, std::rint(xb[i] / d[b]))) : 0.0f);
+  }
+  for (std::int64_t g = 0; g < M * K / group_size; ++g) {
+    float s = 0;
+    for (int i = 0; i < group_size; ++i) s += x[g * group_size + i];
     xsum[g] = s;
-    qsum[g] = qs;
   }
 }
 
 void gemv_quant_int8_ref(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n_begin, std::int64_t n_end,
                          float* y, std::int64_t ldy) {
-  const std::int64_t groups = w.groups();
+  const std::int64_t groups = w.groups(), blocks = w.K / kActivationBlock;
   std::vector<std::int8_t> xq(std::size_t(M * w.K));
-  std::vector<float> d(std::size_t(M * groups)), xsum(d.size());
-  std::vector<std::int32_t> qsum(d.size());
-  quantize_activations(x, M, w.K, w.group_size, xq.data(), d.data(), xsum.data(), qsum.data());
+  std::vector<float> d(std::size_t(M * blocks)), xsum(std::size_t(M * groups));
+  quantize_activations(x, M, w.K, w.group_size, xq.data(), d.data(), xsum.data());
   for (std::int64_t n = n_begin; n < n_end; ++n) {
     const auto* row = reinterpret_cast<const std::uint8_t*>(w.codes + n * w.code_row_bytes());
     for (std::int64_t m = 0; m < M; ++m) {
       double acc = 0;
-      for (std::int64_t g = 0; g < groups; ++g) {
+      for (std::int64_t b = 0; b < blocks; ++b) {
         std::int64_t dot = 0;
-        for (std::int64_t k = g * w.group_size; k < (g + 1) * w.group_size; ++k)
+        for (std::int64_t k = b * kActivationBlock; k < (b + 1) * kActivationBlock; ++k)
           dot += std::int64_t(unpack_code(row, k, w.bits)) * xq[std::size_t(m * w.K + k)];
-        const std::size_t mg = std::size_t(m * groups + g);
-        acc += double(load_scale(w.scale_type, w.scales, n * groups + g)) * d[mg] * double(dot) +
-               double(load_scale(w.scale_type, w.biases, n * groups + g)) * xsum[mg];
+        const std::int64_t g = b * kActivationBlock / w.group_size;
+        acc += double(load_scale(w.scale_type, w.scales, n * groups + g)) * d[std::size_t(m * blocks + b)] * double(dot);
       }
+      for (std::int64_t g = 0; g < groups; ++g)
+        acc += double(load_scale(w.scale_type, w.biases, n * groups + g)) * xsum[std::size_t(m * groups + g)];
       y[m * ldy + n] = float(acc);
     }
   }

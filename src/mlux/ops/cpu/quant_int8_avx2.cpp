@@ -19,8 +19,7 @@ using avx2::hsum;
 struct Int8Scratch {
   std::vector<std::int8_t> xq, xa, xb;   // int8 x; 4-bit: the even / odd operand rows
   std::vector<std::int16_t> x16;          // 8-bit: x widened to s16
-  std::vector<float> d, xsum, scales, biases, sd;
-  std::vector<std::int32_t> qsum;
+  std::vector<float> d, dv, xsum, scales, biases;
 };
 
 Int8Scratch& scratch() {
@@ -71,7 +70,8 @@ struct Operands {
   const std::int8_t* b;     // 4-bit: odd elements
   const std::int16_t* x16;  // 8-bit: s16 row
   std::int64_t ld;          // row stride of a, b, x16
-  const float* d;           // [M, groups] int8 step per group
+  const float* dv;          // int8 steps as each chunk's lanes need them: 8 floats per chunk
+  std::int64_t ldd;         // row stride of dv
   const float* xsum;        // [M, groups] Σx per group (f32, for the bias)
 };
 
@@ -83,19 +83,14 @@ void rows(const QuantRows& w, const Operands& x, std::int64_t n0, std::int64_t n
   const bool tail = w.K % kChunk<Bits> != 0;  // 4-bit only: a last chunk of 32 codes
   const avx2::ChunkScale chunk_scale(w.group_size, int(kChunk<Bits>));
   const __m256i nibble = _mm256_set1_epi8(0x0f);
-  ensure(s.scales, groups);
+  ensure(s.scales, groups + 1);
   ensure(s.biases, groups);
-  ensure(s.sd, MR * (groups + 1));
+  s.scales[std::size_t(groups)] = 0.0f;  // read by the empty upper half of a 4-bit tail chunk
   for (std::int64_t n = n0; n < n1; ++n) {
     avx2::widen_scales(w.scale_type, w.scales + n * sb, groups, s.scales.data());
     avx2::widen_scales(w.scale_type, w.biases + n * sb, groups, s.biases.data());
     float bias_term[MR];
-    for (int m = 0; m < MR; ++m) {
-      float* sd = s.sd.data() + m * (groups + 1);  // scale·d per group
-      avx2::multiply(s.scales.data(), x.d + m * groups, groups, sd);
-      sd[groups] = 0.0f;  // read by the empty upper half of a 4-bit tail chunk
-      bias_term[m] = avx2::dot(s.biases.data(), x.xsum + m * groups, groups);
-    }
+    for (int m = 0; m < MR; ++m) bias_term[m] = avx2::dot(s.biases.data(), x.xsum + m * groups, groups);
     const auto* row = reinterpret_cast<const std::uint8_t*>(w.codes + n * rb);
     __m256 tot[MR];
     for (auto& t : tot) t = _mm256_setzero_ps();
@@ -114,8 +109,8 @@ void rows(const QuantRows& w, const Operands& x, std::int64_t n0, std::int64_t n
       for (int m = 0; m < MR; ++m) {
         const __m256i dot = Bits == 4 ? chunk_dot4(lo, hi, x.a + m * x.ld + c * 32, x.b + m * x.ld + c * 32)
                                       : chunk_dot8(lo, hi, x.x16 + m * x.ld + c * 32);
-        const float* sd = s.sd.data() + m * (groups + 1);
-        tot[m] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), chunk_scale(sd, c), tot[m]);
+        const __m256 sc = _mm256_mul_ps(chunk_scale(s.scales.data(), c), _mm256_loadu_ps(x.dv + m * x.ldd + 8 * c));
+        tot[m] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(dot), sc, tot[m]);
       }
     }
     for (int m = 0; m < MR; ++m) y[m * ldy + n] = hsum(tot[m]) + bias_term[m];
@@ -128,10 +123,9 @@ void gemv(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n0, s
   Int8Scratch& s = scratch();
   const std::int64_t groups = w.groups();
   ensure(s.xq, M * w.K);
-  ensure(s.d, M * groups);
+  ensure(s.d, M * w.K / kActivationBlock);
   ensure(s.xsum, M * groups);
-  ensure(s.qsum, M * groups);
-  quantize_activations(x, M, w.K, w.group_size, s.xq.data(), s.d.data(), s.xsum.data(), s.qsum.data());
+  quantize_activations(x, M, w.K, w.group_size, s.xq.data(), s.d.data(), s.xsum.data());
   Operands ops{};
   if constexpr (Bits == 4) {
     ensure(s.xa, M * ((w.K + 63) / 64 * 32));
@@ -142,6 +136,16 @@ void gemv(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n0, s
     for (std::int64_t i = 0; i < M * w.K; ++i) s.x16[std::size_t(i)] = s.xq[std::size_t(i)];
     ops.ld = w.K;
   }
+  // A chunk's lanes: 4-bit, lanes 0-3 hold block 2c and 4-7 block 2c+1; 8-bit, all block c.
+  const std::int64_t blocks = w.K / kActivationBlock, chunks = (w.K + kChunk<Bits> - 1) / kChunk<Bits>;
+  ops.ldd = chunks * 8;
+  ensure(s.dv, M * ops.ldd);
+  for (std::int64_t m = 0; m < M; ++m)
+    for (std::int64_t c = 0; c < chunks; ++c)
+      for (int l = 0; l < 8; ++l) {
+        const std::int64_t b = Bits == 4 ? 2 * c + l / 4 : c;
+        s.dv[std::size_t(m * ops.ldd + 8 * c + l)] = b < blocks ? s.d[std::size_t(m * blocks + b)] : 0.0f;
+      }
   for (std::int64_t m0 = 0; m0 < M; m0 += 4) {
     Operands o = ops;
     if constexpr (Bits == 4) {
@@ -150,7 +154,7 @@ void gemv(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n0, s
     } else {
       o.x16 = s.x16.data() + m0 * ops.ld;
     }
-    o.d = s.d.data() + m0 * groups;
+    o.dv = s.dv.data() + m0 * ops.ldd;
     o.xsum = s.xsum.data() + m0 * groups;
     float* ym = y + m0 * ldy;
     switch (std::min<std::int64_t>(4, M - m0)) {
