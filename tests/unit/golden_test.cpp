@@ -23,8 +23,11 @@ struct Case {
   std::string reference;    // reference.safetensors or reference-short.safetensors
 };
 
+// How gtest prints the parameter in test listings (the default is a byte dump).
+void PrintTo(const Case& c, std::ostream* os) { *os << c.fixture << '/' << c.config_file << " vs " << c.reference; }
+
 std::string case_name(const testing::TestParamInfo<Case>& info) {
-  return test::param_name(info.param.fixture + "_" + info.param.config_file + "_" + info.param.reference);
+  return test::safe_name(info.param.fixture + "_" + info.param.config_file + "_" + info.param.reference);
 }
 
 std::vector<Case> all_cases() {

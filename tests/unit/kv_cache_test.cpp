@@ -31,13 +31,7 @@ TEST_P(KVCacheDecode, MatchesFullForwardAtEveryPosition) {
   EXPECT_EQ(cache.length(), T);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, KVCacheDecode, testing::ValuesIn(test::golden_fixtures()),
-                         [](const auto& info) {
-                           std::string n = info.param;
-                           for (auto& c : n)
-                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Fixtures, KVCacheDecode, testing::ValuesIn(test::golden_fixtures()), test::param_name);
 
 }  // namespace
 }  // namespace mlux

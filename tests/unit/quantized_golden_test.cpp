@@ -26,8 +26,10 @@ struct QuantCase {
   int bits, group;
 };
 
+void PrintTo(const QuantCase& c, std::ostream* os) { *os << c.fixture << " q" << c.bits << " g" << c.group; }
+
 std::string case_name(const testing::TestParamInfo<QuantCase>& info) {
-  return test::param_name(info.param.fixture + "_q" + std::to_string(info.param.bits) + "g" + std::to_string(info.param.group));
+  return test::safe_name(info.param.fixture + "_q" + std::to_string(info.param.bits) + "g" + std::to_string(info.param.group));
 }
 
 std::vector<QuantCase> all_cases() {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "mlux/error.h"
 #include "mlux/tensor/tensor.h"
 
@@ -24,8 +26,8 @@ inline std::vector<std::string> golden_fixtures() {
   return out;
 }
 
-/// A gtest parameter name from free text: every character that is not a letter or digit becomes '_'.
-inline std::string param_name(std::string n) {
+/// A test-name-safe form of free text: every character that is not a letter or digit becomes '_'.
+inline std::string safe_name(std::string n) {
   for (auto& c : n)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   return n;
@@ -49,6 +51,10 @@ inline float max_abs_diff(const Tensor& a, const Tensor& b) {
   }
   return m;
 }
+
+/// A test-name-safe form of a string parameter ("llama-gqa" → "llama_gqa"), for
+/// INSTANTIATE_TEST_SUITE_P(..., test::param_name).
+inline std::string param_name(const ::testing::TestParamInfo<std::string>& info) { return safe_name(info.param); }
 
 /// Runs `fn` and returns the Error message it throws ("" if none).
 template <typename Fn>

@@ -23,6 +23,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import synthetic
+from data import load_docs
 
 SPECIALS = ["<|endoftext|>", "<|system|>", "<|user|>", "<|assistant|>"]
 CHAT_TEMPLATE = ("{% for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] | trim }}\n"
@@ -124,16 +125,6 @@ def hf_state_dict(model):
 # --------------------------------------------------------------------------------------------
 # Data and tokenizer
 # --------------------------------------------------------------------------------------------
-
-def load_docs(path, seed):
-    docs = [json.loads(l) for l in open(path, encoding="utf-8")]
-    rng = random.Random(seed)
-    docs += synthetic.segments(rng, n_induction=12000, n_binding=40000, n_sentiment=10000, n_opposites=4000)
-    rng.shuffle(docs)
-    heldout = [d for i, d in enumerate(docs) if i % 50 == 0]
-    train = [d for i, d in enumerate(docs) if i % 50 != 0]
-    return train, heldout
-
 
 def train_tokenizer(texts, vocab_size):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers

@@ -19,6 +19,7 @@
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/cli/command.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/models/causal_lm.h"
 #include "mlux/ops/ops.h"
 #include "mlux/tensor/storage.h"
@@ -113,7 +114,8 @@ int run(const Args& a) {
   const auto t_load = Clock::now();
   models::LoadOptions load_options;
   if (a.int8_activations) load_options.quantized_activations = ops::QuantizedActivations::int8;
-  auto model = models::CausalLM::load(a.model, load_options);
+  const std::string dir = resolve_model_arg(a.model).string();
+  auto model = models::CausalLM::load(dir, load_options);
   const double load_s = seconds_since(t_load);
   const std::int64_t vocab = model->config().vocab_size;
   std::mt19937 rng(1234);
@@ -146,7 +148,7 @@ int run(const Args& a) {
   getrusage(RUSAGE_SELF, &ru);
   const double rss_gib = double(ru.ru_maxrss) / (1024.0 * 1024.0);
   const double bw = read_bandwidth();
-  const LogitError err = a.int8_activations ? int8_logit_error(*model, a.model, 32, rng) : LogitError{};
+  const LogitError err = a.int8_activations ? int8_logit_error(*model, dir, 32, rng) : LogitError{};
   const Stat p = summarize(pp), g = summarize(tg);
   const double roofline = bw * 1e9 / double(model->weight_bytes());
   const double streamed = double(model->weight_bytes()) * g.median / 1e9;  // every weight is read once per token
@@ -181,7 +183,7 @@ int run(const Args& a) {
 
 CommandRegistrar reg("bench", "Measure load, prefill and decode speed and peak memory", [](CLI::App& app) {
   auto a = std::make_shared<Args>();
-  app.add_option("--model", a->model, "Model directory")->required();
+  add_model_option(app, a->model);
   app.add_option("--prompt-tokens", a->prompt_tokens, "Prefill length (default 128)")->check(CLI::Range(1, 65536));
   app.add_option("--gen-tokens", a->gen_tokens, "Decode steps (default 64)")->check(CLI::Range(1, 65536));
   app.add_option("--threads", a->threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));

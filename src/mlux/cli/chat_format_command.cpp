@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "mlux/cli/command.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/error.h"
 #include "mlux/tokenizer/chat_template.h"
 
@@ -78,8 +79,9 @@ ordered_json extra_context(const std::vector<std::string>& settings) {
 
 int run(const CLI::App& app, const ChatFormatArgs& args) {
   if (args.model_dir.empty() == args.config_file.empty()) fail("chat-format: pass exactly one of --model DIR or --config FILE");
-  auto chat = args.model_dir.empty() ? tokenizer::ChatTemplate::from_config_file(args.config_file)
-                                     : tokenizer::ChatTemplate::from_directory(args.model_dir);
+  auto chat = args.model_dir.empty()
+                  ? tokenizer::ChatTemplate::from_config_file(args.config_file)
+                  : tokenizer::ChatTemplate::from_directory(resolve_model_arg(args.model_dir, io::hub::ModelParts::tokenizer));
   tokenizer::ChatTemplateOptions options;
   std::vector<ChatMessage> messages;
   if (!args.messages_file.empty()) messages = messages_from_file(args.messages_file, options.tools);
@@ -105,7 +107,7 @@ int run(const CLI::App& app, const ChatFormatArgs& args) {
 CommandRegistrar reg("chat-format", "Render a conversation with the model's chat template and print the prompt",
                      [](CLI::App& app) -> Action {
   auto args = std::make_shared<ChatFormatArgs>();
-  app.add_option("--model", args->model_dir, "Model directory (tokenizer_config.json / chat_template.jinja)");
+  app.add_option("--model", args->model_dir, kModelOptionHelp);
   app.add_option("--config", args->config_file, "A tokenizer_config.json file instead of --model");
   app.add_option("--system", args->turns_system, "A system message (repeatable; turns keep command-line order)");
   app.add_option("--user", args->turns_user, "A user message (repeatable)");

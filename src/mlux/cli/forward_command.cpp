@@ -1,4 +1,4 @@
-// `mlux forward --model DIR --ids 5,17,42 [--out FILE.safetensors] [--json]`: one forward pass on
+// `mlux forward [--model DIR|ID] --ids 5,17,42 [--out FILE.safetensors] [--json]`: one forward pass on
 // token ids. Prints the top-5 next tokens at the last position; --out writes `logits` [1, T, V]
 // and hidden_0..hidden_N in transformers' output_hidden_states convention.
 #include <cmath>
@@ -7,6 +7,7 @@
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/cli/command.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/io/safetensors.h"
 #include "mlux/models/causal_lm.h"
 #include "mlux/ops/ops.h"
@@ -21,7 +22,7 @@ struct Args {
 };
 
 int run(const Args& a) {
-  auto model = models::CausalLM::load(a.model);
+  auto model = models::CausalLM::load(resolve_model_arg(a.model));
   const auto ids = parse_ids(a.ids);
   const Tensor input = Tensor::from_data<std::int64_t>(ids, {1, std::int64_t(ids.size())});
   const auto out = model->forward(input, {.hidden_states = !a.out.empty()});
@@ -62,7 +63,7 @@ int run(const Args& a) {
 
 CommandRegistrar reg("forward", "Run one forward pass on token ids and show the next-token distribution", [](CLI::App& app) {
   auto a = std::make_shared<Args>();
-  app.add_option("--model", a->model, "Model directory (config.json + *.safetensors)")->required();
+  add_model_option(app, a->model);
   app.add_option("--ids", a->ids, "Token ids, comma-separated (e.g. 5,17,42)")->required();
   app.add_option("--out", a->out, "Write logits and hidden states to this .safetensors file");
   app.add_option("--top", a->top, "How many next tokens to show")->check(CLI::Range(1, 1000));

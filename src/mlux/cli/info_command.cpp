@@ -1,16 +1,17 @@
-// `mlux info --model DIR [--json]`: architecture, sizes, layer pattern, dtype, parameters, memory.
+// `mlux info [--model DIR|ID] [--json]`: architecture, sizes, layer pattern, dtype, parameters, memory.
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/cli/command.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/models/causal_lm.h"
 
 namespace mlux::cli {
 namespace {
 
 int run(const std::string& dir, bool json) {
-  auto m = models::CausalLM::load(dir);
+  auto m = models::CausalLM::load(resolve_model_arg(dir));
   const auto& c = m->config();
   const std::int64_t attn_layers = c.count(nn::LayerType::full_attention) + c.count(nn::LayerType::sliding_attention);
   // f32 keys and values per cached token, over all attention layers.
@@ -47,7 +48,7 @@ int run(const std::string& dir, bool json) {
 CommandRegistrar reg("info", "Print a model's architecture, size, dtype and memory", [](CLI::App& app) {
   auto dir = std::make_shared<std::string>();
   auto json = std::make_shared<bool>(false);
-  app.add_option("--model", *dir, "Model directory")->required();
+  add_model_option(app, *dir);
   app.add_flag("--json", *json, "Print JSON");
   return [dir, json] { return run(*dir, *json); };
 });

@@ -1,4 +1,4 @@
-// `mlux quantize --model DIR --out DIR [--bits 4] [--group-size 64] [--dtype bf16] [--dequantize] [--json]`:
+// `mlux quantize --model M --out DIR [--bits 4] [--group-size 64] [--dtype bf16] [--dequantize] [--json]`:
 // mlx_lm.convert's -q (and -d): writes a checkpoint in mlx-lm's layout, quantized with MLX's affine
 // quantizer, that mlux and mlx-lm both load (models/convert.h).
 #include <chrono>
@@ -7,6 +7,7 @@
 
 #include "mlux/cli/cli_util.h"
 #include "mlux/cli/command.h"
+#include "mlux/cli/model_option.h"
 #include "mlux/error.h"
 #include "mlux/models/convert.h"
 
@@ -26,7 +27,8 @@ int run(const Args& a) {
     if (!opt.dtype) fail("quantize: --dtype '", a.dtype, "' is not a float dtype; use float32, bfloat16 or float16");
   }
   const auto t0 = std::chrono::steady_clock::now();
-  const auto r = a.dequantize ? models::dequantize_model(a.model, a.out, opt) : models::quantize_model(a.model, a.out, opt);
+  const std::filesystem::path src = resolve_model_arg(a.model);
+  const auto r = a.dequantize ? models::dequantize_model(src, a.out, opt) : models::quantize_model(src, a.out, opt);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (a.json) {
     const nlohmann::json j = {{"out", a.out}, {"dequantized", a.dequantize}, {"matrices", r.quantized},
@@ -47,7 +49,7 @@ int run(const Args& a) {
 
 CommandRegistrar reg("quantize", "Write an MLX-quantized copy of a model (mlx-lm layout), or dequantize one", [](CLI::App& app) {
   auto a = std::make_shared<Args>();
-  app.add_option("--model", a->model, "Model directory to read")->required();
+  app.add_option("--model", a->model, kModelOptionHelp)->required();
   app.add_option("--out", a->out, "Directory to write (must not exist, or be empty)")->required();
   app.add_option("--bits", a->bits, "Bits per weight: 2, 3, 4, 5, 6 or 8 (default 4)");
   app.add_option("--group-size", a->group_size, "Weights per scale and bias: 32, 64 or 128 (default 64)");

@@ -1,5 +1,6 @@
 #include "mlux/io/json.h"
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
 #include <unistd.h>
@@ -57,7 +58,9 @@ Json read_json_file(const std::filesystem::path& path) {
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view text) {
-  const auto tmp = path.string() + ".tmp-" + std::to_string(::getpid());
+  // Unique per process and per call, so concurrent writers of one path never share a temporary.
+  static std::atomic<unsigned> counter{0};
+  const auto tmp = str(path.string(), ".tmp-", ::getpid(), "-", counter++);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) fail("write: cannot create '", tmp, "'");

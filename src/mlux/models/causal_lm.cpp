@@ -101,6 +101,11 @@ ForwardOutput CausalLM::forward(const Tensor& ids, const ForwardOptions& opt, nn
   return out;
 }
 
+std::optional<std::int64_t> CausalLM::context_length() const {
+  if (config_.rope.scaling == nn::RopeScaling::dynamic) return std::nullopt;
+  return config_.max_position_embeddings;
+}
+
 nn::KVCache CausalLM::make_cache(std::int64_t batch) const { return nn::KVCache(batch, config_.num_hidden_layers); }
 
 std::string CausalLM::describe() const {

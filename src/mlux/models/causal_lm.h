@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ class CausalLM {
                         const nn::HookDispatcher* hooks = nullptr) const;
   /// A cache sized for this model and `batch` sequences.
   nn::KVCache make_cache(std::int64_t batch) const;
+
+  /// The longest sequence the model takes: max_position_embeddings, except for dynamic-NTK RoPE,
+  /// which is defined to stretch past it (nullopt: no limit).
+  std::optional<std::int64_t> context_length() const;
 
   std::int64_t parameter_count() const { return parameter_count_; }
   /// Which modules the checkpoint stores quantized, and how (empty for a float checkpoint).

@@ -180,7 +180,7 @@ ModelConfig parse_model_config(const Json& config, const std::string& src) {
     auto tc = config.find("text_config");
     text = (tc != config.end() && tc->is_object()) ? *tc : Json::object();
     if (!text.contains("model_type")) text["model_type"] = "gemma3_text";
-    for (const char* k : {"vocab_size", "tie_word_embeddings", "eos_token_id", "bos_token_id"})
+    for (const char* k : {"vocab_size", "tie_word_embeddings", "eos_token_id", "bos_token_id", "quantization"})
       if (!text.contains(k) && config.contains(k)) text[k] = config[k];
   }
   c.text_model_type = io::get_string(text, "model_type", src).value_or(c.model_type);

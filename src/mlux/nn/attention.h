@@ -16,6 +16,7 @@
 #include "mlux/nn/module.h"
 #include "mlux/nn/norm.h"
 #include "mlux/nn/rope.h"
+#include "mlux/ops/ops.h"
 
 namespace mlux::nn {
 
@@ -47,6 +48,10 @@ class Attention : public Module {
   Tensor forward(const Tensor& x, RunContext& ctx) const override;
 
  private:
+  /// Attention of each segment of a ragged run over its prefix and its own tokens.
+  Tensor segmented_attention(const Tensor& q, const Tensor& k, const Tensor& v, const ops::AttentionOptions& opt,
+                             RunContext& ctx) const;
+
   AttentionSpec spec_;
   Linear* q_ = nullptr;
   Linear* k_ = nullptr;

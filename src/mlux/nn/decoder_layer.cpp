@@ -19,7 +19,7 @@ DecoderLayer::DecoderLayer(std::string name, const DecoderLayerSpec& s) : Module
   } else {
     pre_mlp_norm_ = add_child(std::make_unique<Norm>(s.pre_mlp_norm, D, s.norm));
   }
-  add_point("hook_resid_mid", &hook_resid_mid_);
+  add_point("hook_resid_mid", &hook_resid_mid_, "[batch, pos, d_model]", "the residual stream after the mixer, before the MLP");
 }
 
 Tensor DecoderLayer::forward(const Tensor& h, RunContext& ctx) const {

@@ -37,6 +37,14 @@ class DecoderLayer : public Module {
  public:
   DecoderLayer(std::string name, const DecoderLayerSpec& spec);
   LayerType type() const { return type_; }
+  /// Children by role, for tools that look inside a block (hook aliases, logit lens).
+  const Module& mixer() const { return *mixer_; }  // Attention or ShortConv
+  const Module& mlp() const { return *mlp_; }
+  const Norm& pre_mixer_norm() const { return *pre_mixer_norm_; }
+  const Norm& pre_mlp_norm() const { return *pre_mlp_norm_; }
+  const Norm* post_mixer_norm() const { return post_mixer_norm_; }  // Gemma 2/3
+  const Norm* post_mlp_norm() const { return post_mlp_norm_; }      // Gemma 2/3
+  int hook_resid_mid() const { return hook_resid_mid_; }
 
  protected:
   /// h [B, T, D] → [B, T, D]

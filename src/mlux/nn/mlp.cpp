@@ -17,7 +17,9 @@ Mlp::Mlp(std::string name, MlpSpec spec) : Module(std::move(name)), spec_(std::m
       break;
   }
   down_ = add_child(std::make_unique<Linear>(s.down_name, s.intermediate_size, s.hidden_size, s.bias));
-  add_point("hook_post", &hook_post_);
+  if (gate_) gate_->set_output_shape(s.kind == MlpKind::fused_gated ? "[batch, pos, 2·d_mlp]" : "[batch, pos, d_mlp]");
+  if (up_) up_->set_output_shape("[batch, pos, d_mlp]");
+  add_point("hook_post", &hook_post_, "[batch, pos, d_mlp]", "the hidden activation fed to the down projection");
 }
 
 Tensor Mlp::forward(const Tensor& x, RunContext& ctx) const {

@@ -27,6 +27,7 @@ struct MlpSpec {
 class Mlp : public Module {
  public:
   Mlp(std::string name, MlpSpec spec);
+  const MlpSpec& spec() const { return spec_; }
 
  protected:
   /// x [B, T, D] → [B, T, D]

@@ -23,7 +23,7 @@ Tensor Module::point(int id, Tensor value, RunContext& ctx) {
 void Module::assign_paths(const std::string& prefix, int& next_id) {
   path_ = prefix.empty() ? name_ : (name_.empty() ? prefix : prefix + "." + name_);
   hook_id_ = next_id++;
-  for (auto& [name, id] : points_) *id = next_id++;
+  for (auto& p : points_) *p.id = next_id++;
   for (Module* c : children_) c->assign_paths(path_, next_id);
 }
 

@@ -62,8 +62,17 @@ class Module {
   const std::vector<Module*>& children() const { return children_; }
   std::vector<Param>& params() { return params_; }
   const std::vector<Param>& params() const { return params_; }
-  /// Names of internal hook points under this module ("hook_q", ...), with their ids.
-  const std::vector<std::pair<std::string, int*>>& internal_points() const { return points_; }
+  /// An internal hook point under this module ("hook_q", ...).
+  struct Point {
+    std::string name;
+    int* id;
+    std::string shape;  // named dims, e.g. "[batch, pos, head, d_head]"
+    std::string when;   // what the value is, for docs/hook-points.md
+  };
+  const std::vector<Point>& internal_points() const { return points_; }
+  /// This module's output shape in named dims (for docs and the hook-shape test).
+  const std::string& output_shape() const { return output_shape_; }
+  void set_output_shape(std::string shape) { output_shape_ = std::move(shape); }
 
   /// Sets paths below `prefix` and numbers every module and internal point in pre-order.
   void assign_paths(const std::string& prefix, int& next_id);
@@ -82,7 +91,9 @@ class Module {
     params_.push_back({std::move(name), slot, shape, required, small});
   }
   /// Declares an internal hook point; `*id` is set by assign_paths.
-  void add_point(std::string name, int* id) { points_.emplace_back(std::move(name), id); }
+  void add_point(std::string name, int* id, std::string shape, std::string when) {
+    points_.push_back({std::move(name), id, std::move(shape), std::move(when)});
+  }
 
   /// Passes `value` through internal point `id` (identity when no hook is registered).
   static Tensor point(int id, Tensor value, RunContext& ctx);
@@ -94,7 +105,8 @@ class Module {
   std::vector<Module*> children_;
   std::vector<std::unique_ptr<Module>> owned_;
   std::vector<Param> params_;
-  std::vector<std::pair<std::string, int*>> points_;
+  std::vector<Point> points_;
+  std::string output_shape_ = "[batch, pos, d_model]";
 };
 
 /// Visits `m` and all descendants in pre-order (parent before children).

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <utility>
 #include <span>
 #include <vector>
 
@@ -15,6 +17,17 @@ namespace mlux::nn {
 class HookDispatcher;
 class KVCache;
 
+/// A ragged batch: the suffixes of several sequences laid end to end in batch row 0. Attention lets
+/// each segment see only its own tokens plus `prefix` keys and values (its positions before the
+/// suffix, unchanged from an earlier run); everything else in a block works token by token. Fast
+/// patching sweeps run hundreds of patched suffixes as one call this way.
+struct Segments {
+  std::vector<std::int64_t> offsets;  // segment s covers tokens [offsets[s], offsets[s + 1])
+  /// Keys and values [1, P, Hkv, Dh] of the P positions before segment s at layer `layer`
+  /// (undefined tensors when P = 0).
+  std::function<std::pair<Tensor, Tensor>(std::int64_t layer, std::size_t segment)> prefix;
+};
+
 struct RunContext {
   Tensor positions;                         // [B, T] i32: absolute position of every token in this call
   std::int64_t total_length = 0;            // largest position + 1 (rope variants that depend on length)
@@ -23,6 +36,7 @@ struct RunContext {
   const HookDispatcher* hooks = nullptr;    // null: the plain forward, one branch per module
   std::vector<Tensor>* hidden_states = nullptr;  // if set, filled as transformers' output_hidden_states
   bool last_logits_only = false;                 // unembed only the last position (generation, benchmarks)
+  const Segments* segments = nullptr;            // a ragged batch (see Segments); null: ordinary rows
 };
 
 }  // namespace mlux::nn

@@ -1,5 +1,6 @@
 #include "mlux/nn/short_conv.h"
 
+#include "mlux/error.h"
 #include "mlux/nn/kv_cache.h"
 #include "mlux/ops/ops.h"
 
@@ -13,6 +14,7 @@ DepthwiseConv::DepthwiseConv(std::string name, std::int64_t channels, std::int64
 }
 
 Tensor DepthwiseConv::forward(const Tensor& x, RunContext& ctx) const {
+  if (ctx.segments) fail("short conv: segmented (ragged) runs are not supported by convolution layers");
   const Tensor history = ctx.cache ? ctx.cache->conv_state(layer_index_) : Tensor();
   Tensor y = ops::causal_depthwise_conv1d(x, weight_, bias_, history);
   if (ctx.cache) {
@@ -30,6 +32,7 @@ ShortConv::ShortConv(std::string name, ShortConvSpec spec) : Module(std::move(na
   in_proj_ = add_child(std::make_unique<Linear>("in_proj", D, 3 * D, spec.bias));
   conv_ = add_child(std::make_unique<DepthwiseConv>("conv", D, spec.kernel_size, spec.bias, spec.layer_index));
   out_proj_ = add_child(std::make_unique<Linear>("out_proj", D, D, spec.bias));
+  in_proj_->set_output_shape("[batch, pos, 3·d_model]");
 }
 
 Tensor ShortConv::forward(const Tensor& x, RunContext& ctx) const {

@@ -32,6 +32,8 @@ TextModel::TextModel(std::string name, const TransformerSpec& s)
   body_ = add_child(std::make_unique<TransformerBody>(s.body_name, s));
   if (!s.tie_word_embeddings)
     lm_head_ = add_child(std::make_unique<Linear>(s.lm_head_name, s.hidden_size, s.vocab_size, false));
+  if (lm_head_) lm_head_->set_output_shape("[batch, pos, vocab]");
+  set_output_shape("[batch, pos, vocab]");
 }
 
 Tensor TextModel::unembed(const Tensor& h, RunContext& ctx) const {

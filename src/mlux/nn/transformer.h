@@ -42,7 +42,9 @@ class TransformerBody : public Module {
  public:
   TransformerBody(std::string name, const TransformerSpec& spec);
   const Embedding& embed() const { return *embed_; }
+  const Embedding* pos_embed() const { return pos_embed_; }  // GPT-2 only
   const std::vector<DecoderLayer*>& layers() const { return layers_; }
+  const Norm& norm() const { return *norm_; }
 
  protected:
   /// ids [B, T] → [B, T, D] after the final norm; fills ctx.hidden_states if asked.
@@ -76,7 +78,10 @@ class TextModel : public Module {
 /// A named level with one child and no computation of its own (Gemma 3 multimodal's root).
 class Wrapper : public Module {
  public:
-  Wrapper(std::string name, std::unique_ptr<Module> child) : Module(std::move(name)) { child_ = add_child(std::move(child)); }
+  Wrapper(std::string name, std::unique_ptr<Module> child) : Module(std::move(name)) {
+    child_ = add_child(std::move(child));
+    set_output_shape(child_->output_shape());
+  }
 
  protected:
   Tensor forward(const Tensor& x, RunContext& ctx) const override { return (*child_)(x, ctx); }

@@ -1,6 +1,7 @@
 // matmul and linear: validation, layout and dispatch between OpenBLAS (f32) and the half
 // kernels (bf16/f16 weights: fused GEMV for few rows, converted panels + sgemm for many).
 #include <cblas.h>
+#include <omp.h>
 
 #include <algorithm>
 
@@ -15,16 +16,33 @@ namespace {
 
 cpu::HalfType half_type(DType t) { return t == DType::bf16 ? cpu::HalfType::bf16 : cpu::HalfType::f16; }
 
+// f32 weights: sgemm (sgemv for one row) on blocks of weight rows, one block per thread. OpenBLAS
+// runs single-threaded (set below), so every thread team in mlux is ours: one pool, sized by the
+// same work thresholds everywhere, never nested.
 void linear_f32(const float* x, std::int64_t M, std::int64_t K, const float* w, std::int64_t N, float* y) {
-  if (M == 1) cblas_sgemv(CblasRowMajor, CblasNoTrans, int(N), int(K), 1.0f, w, int(K), x, 1, 0.0f, y, 1);
-  else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(N), int(K), 1.0f, x, int(K), w, int(K), 0.0f, y, int(N));
+#pragma omp parallel if (M * N * K > detail::kParallelWork)
+  {
+    const std::int64_t nt = omp_get_num_threads(), id = omp_get_thread_num();
+    const std::int64_t chunk = ((N + nt - 1) / nt + 15) / 16 * 16;
+    const std::int64_t n0 = std::min(N, id * chunk), n = std::min(N, n0 + chunk) - n0;
+    if (n > 0) {
+      if (M == 1) cblas_sgemv(CblasRowMajor, CblasNoTrans, int(n), int(K), 1.0f, w + n0 * K, int(K), x, 1, 0.0f, y + n0, 1);
+      else cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(n), int(K), 1.0f, x, int(K), w + n0 * K, int(K), 0.0f,
+                       y + n0, int(N));
+    }
+  }
 }
+
+const bool kOpenBlasSingleThreaded = [] {
+  openblas_set_num_threads(1);
+  return true;
+}();
 
 void linear_half(cpu::HalfType t, const float* x, std::int64_t M, std::int64_t K, const std::byte* w, std::int64_t N,
                  float* y) {
   const bool avx2 = cpu::has_avx2();
   if (M <= detail::kGemvMaxRows) {
-    detail::gemv_rows(N, [&](std::int64_t n0, std::int64_t n1) {
+    detail::gemv_rows(M, K, N, [&](std::int64_t n0, std::int64_t n1) {
       if (avx2) cpu::gemv_half_avx2(t, x, M, K, w, 2 * K, n0, n1, y, N);
       else cpu::gemv_half_ref(t, x, M, K, w, 2 * K, n0, n1, y, N);
     });

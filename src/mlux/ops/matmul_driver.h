@@ -44,11 +44,14 @@ inline void add_bias(Tensor& out, const Tensor& bias) {
   if (bias.defined()) add_into(out, bias.dtype() == DType::f32 ? bias : bias.to(DType::f32));
 }
 
-constexpr std::int64_t kGemvMaxRows = 8;  // up to this many rows of x, stream the weight once per call
+constexpr std::int64_t kGemvMaxRows = 8;         // up to this many rows of x, stream the weight once per call
+constexpr std::int64_t kParallelWork = 1 << 18;  // multiply-adds below which one thread does it all
 
+/// Small products run on one thread: waking the team costs more than it saves (and with the
+/// cores oversubscribed, a parallel region waits for every thread to be scheduled).
 template <typename Rows>
-void gemv_rows(std::int64_t N, Rows&& rows) {
-#pragma omp parallel
+void gemv_rows(std::int64_t M, std::int64_t K, std::int64_t N, Rows&& rows) {
+#pragma omp parallel if (M * N * K > kParallelWork)
   {
     const std::int64_t nt = omp_get_num_threads(), id = omp_get_thread_num();
     const std::int64_t chunk = ((N + nt - 1) / nt + 3) / 4 * 4;
@@ -67,7 +70,7 @@ void panel_sgemm(const float* x, std::int64_t M, std::int64_t K, std::int64_t N,
   std::int64_t nb = std::min<std::int64_t>({256, kPanelFloats / std::max<std::int64_t>(K, 1), (N + 2 * threads - 1) / (2 * threads)});
   nb = std::max<std::int64_t>(16, (nb + 15) / 16 * 16);
   const std::int64_t panels = (N + nb - 1) / nb;
-#pragma omp parallel
+#pragma omp parallel if (M * N * K > kParallelWork)
   {
     thread_local std::vector<float> panel;
 #pragma omp for schedule(dynamic, 1)

@@ -109,7 +109,7 @@ Tensor linear(const Tensor& x, const QuantizedTensor& weight, const Tensor& bias
     const bool avx2 = cpu::has_avx2();
     const auto kernel = int8 ? (avx2 ? cpu::gemv_quant_int8_avx2 : cpu::gemv_quant_int8_ref)
                              : (avx2 ? cpu::gemv_quant_avx2 : cpu::gemv_quant_ref);
-    detail::gemv_rows(N, [&](std::int64_t n0, std::int64_t n1) { kernel(p.rows, xs, M, n0, n1, y, N); });
+    detail::gemv_rows(M, K, N, [&](std::int64_t n0, std::int64_t n1) { kernel(p.rows, xs, M, n0, n1, y, N); });
   } else {
     detail::panel_sgemm(xs, M, K, N, y, [&](std::int64_t n0, std::int64_t rows, float* dst) {
       dequantize_rows(p.rows, n0, rows, dst);

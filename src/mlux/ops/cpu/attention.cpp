@@ -40,7 +40,8 @@ void visible_keys(const AttentionDims& d, const AttentionMask& m, std::int64_t b
 void attention_fused(const AttentionDims& d, const AttentionMask& m, const float* q, const float* k, const float* v,
                      float* out) {
   const std::int64_t group = d.H / d.Hkv;
-#pragma omp parallel
+  const bool parallel = d.B * d.H * d.Tq * d.Tk * (d.Dh + d.Dv) > (1 << 17);
+#pragma omp parallel if (parallel)
   {
     std::vector<float> p(std::size_t(d.Tk) + 1);
     std::vector<float> acc(std::size_t(d.Dv));
@@ -77,7 +78,7 @@ void attention_fused(const AttentionDims& d, const AttentionMask& m, const float
 void attention_scores(const AttentionDims& d, const AttentionMask& m, const float* q, const float* k, float* scores) {
   const std::int64_t group = d.H / d.Hkv;
   const float neg_inf = -std::numeric_limits<float>::infinity();
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (d.B * d.H * d.Tq * d.Tk * d.Dh > (1 << 17))
   for (std::int64_t b = 0; b < d.B; ++b) {
     for (std::int64_t h = 0; h < d.H; ++h) {
       for (std::int64_t i = 0; i < d.Tq; ++i) {
@@ -94,7 +95,7 @@ void attention_scores(const AttentionDims& d, const AttentionMask& m, const floa
 
 void attention_apply(const AttentionDims& d, const float* pattern, const float* v, float* out) {
   const std::int64_t group = d.H / d.Hkv;
-#pragma omp parallel for collapse(2) schedule(static)
+#pragma omp parallel for collapse(2) schedule(static) if (d.B * d.H * d.Tq * d.Tk * d.Dv > (1 << 17))
   for (std::int64_t b = 0; b < d.B; ++b) {
     for (std::int64_t h = 0; h < d.H; ++h) {
       for (std::int64_t i = 0; i < d.Tq; ++i) {
