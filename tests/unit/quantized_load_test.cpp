@@ -12,6 +12,7 @@
 #include "mlux/models/causal_lm.h"
 #include "mlux/models/convert.h"
 #include "mlux/ops/ops.h"
+#include "mlux/tensor/storage.h"
 #include "test_util.h"
 
 namespace mlux {
@@ -175,6 +176,25 @@ TEST_F(QuantizedLoad, ScalesOnALayerThatCannotBeQuantized) {
   });
   const auto e = load_error();
   EXPECT_NE(e.find("'model.norm.scales' quantizes 'model.norm', which is not a Linear or Embedding layer"), std::string::npos) << e;
+}
+
+// A quantized model decodes without fresh tensor memory once warm, on either activation path.
+TEST_F(QuantizedLoad, DecodeAllocatesNoFreshTensorMemoryOnceWarm) {
+  for (auto act : {ops::QuantizedActivations::f32, ops::QuantizedActivations::int8}) {
+    auto lm = models::CausalLM::load(q(), {.quantized_activations = act});
+    auto cache = lm->make_cache(1);
+    cache.reserve(40);
+    Tensor logits = lm->forward(Tensor::from_data<std::int64_t>(std::vector<std::int64_t>{1, 5, 9}, {1, 3}),
+                                {.last_logits_only = true}, &cache).logits;
+    auto step = [&] {
+      const std::vector<std::int64_t> next = {ops::argmax(logits.reshape({-1}), 0).to_ints()[0]};
+      logits = lm->forward(Tensor::from_data<std::int64_t>(next, {1, 1}), {.last_logits_only = true}, &cache).logits;
+    };
+    for (int i = 0; i < 4; ++i) step();
+    const auto before = allocator_stats().fresh_allocations;
+    for (int i = 0; i < 16; ++i) step();
+    EXPECT_EQ(allocator_stats().fresh_allocations, before) << (act == ops::QuantizedActivations::int8 ? "int8" : "f32");
+  }
 }
 
 // --- the command line -------------------------------------------------------------------------
