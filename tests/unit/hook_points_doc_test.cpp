@@ -9,7 +9,7 @@
 
 #include "mlux/hooks/hook_docs.h"
 #include "mlux/hooks/hooked_model.h"
-#include "mlux/io/json.h"
+#include "mlux/io/atomic_file.h"
 #include "mlux/nn/mlp.h"
 #include "test_util.h"
 

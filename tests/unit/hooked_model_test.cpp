@@ -202,7 +202,9 @@ TEST_F(DemoModel, PatternsAreCausalDistributionsWithAllQueryHeads) {
       double sum = 0;
       for (std::int64_t j = 0; j < T; ++j) {
         const float x = v[std::size_t(((h * T) + i) * T + j)];
-        if (j > i) EXPECT_EQ(x, 0.0f);
+        if (j > i) {
+          EXPECT_EQ(x, 0.0f);
+        }
         sum += x;
       }
       EXPECT_NEAR(sum, 1.0, 1e-5);

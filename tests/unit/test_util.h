@@ -1,4 +1,4 @@
-// Helpers shared by the unit tests: fixture locations and tensor comparisons.
+// Helpers shared by the unit tests: fixture locations, scratch directories and tensor comparisons.
 #pragma once
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "mlux/error.h"
 #include "mlux/tensor/tensor.h"
@@ -32,6 +33,28 @@ inline std::string safe_name(std::string n) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   return n;
 }
+
+/// A fresh empty directory under the system's temp directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    static int counter = 0;
+    path_ = std::filesystem::temp_directory_path() /
+            ("mlux-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::remove_all(path_);
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
 
 inline float max_abs(const Tensor& t) {
   float m = 0;

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "mlux/error.h"
-#include "mlux/io/json.h"
+#include "mlux/io/atomic_file.h"
 #include "mlux/models/locate.h"
 
 #define MLUX_DEMO_FILE(id) extern "C" const char mlux_demo_##id##_begin[], mlux_demo_##id##_end[];

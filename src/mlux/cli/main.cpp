@@ -28,6 +28,13 @@ int main(int argc, char** argv) {
     actions.emplace_back(sub, c.setup(*sub));
   }
 
+  // No arguments: the command center on the demo model, as the original's `python -m mlux`.
+  char serve_arg[] = "serve";
+  char* serve_argv[] = {argv[0], serve_arg, nullptr};
+  if (argc == 1) {
+    argc = 2;
+    argv = serve_argv;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -37,8 +44,7 @@ int main(int argc, char** argv) {
   try {
     for (auto& [sub, action] : actions)
       if (sub->parsed()) return action();
-    // No subcommand: the command center on the default model (issue: explorers); until then, help.
-    std::fputs(app.help().c_str(), stdout);
+    std::fputs(app.help().c_str(), stdout);  // only options (e.g. --help) were given
     return 0;
   } catch (const mlux::Error& e) {
     std::fprintf(stderr, "mlux: %s\n", e.what());

@@ -1,6 +1,7 @@
 #include "mlux/hooks/activation_cache.h"
 
 #include "mlux/error.h"
+#include "mlux/io/atomic_file.h"
 #include "mlux/io/json.h"
 #include "mlux/io/npy.h"
 #include "mlux/io/safetensors.h"

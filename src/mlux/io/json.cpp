@@ -1,9 +1,7 @@
 #include "mlux/io/json.h"
 
-#include <atomic>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "mlux/error.h"
 
@@ -55,24 +53,6 @@ Json read_json_file(const std::filesystem::path& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return parse_json(ss.str(), path.string());
-}
-
-void write_file_atomic(const std::filesystem::path& path, std::string_view text) {
-  // Unique per process and per call, so concurrent writers of one path never share a temporary.
-  static std::atomic<unsigned> counter{0};
-  const auto tmp = str(path.string(), ".tmp-", ::getpid(), "-", counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail("write: cannot create '", tmp, "'");
-    out.write(text.data(), std::streamsize(text.size()));
-    if (!out) fail("write: failed writing '", tmp, "' (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    fail("write: cannot rename '", tmp, "' to '", path.string(), "'");
-  }
 }
 
 std::optional<std::int64_t> get_int(const Json& obj, std::string_view key, std::string_view source) {

@@ -19,9 +19,6 @@ Json read_json_file(const std::filesystem::path& path);
 /// Parses text; `source` names it in errors (a path, "request body", ...).
 Json parse_json(std::string_view text, std::string_view source);
 
-/// Writes `text` to `path` through a temporary file and a rename, so readers never see half a file.
-void write_file_atomic(const std::filesystem::path& path, std::string_view text);
-
 /// Typed optional field access: absent or null → nullopt; present with the wrong type → Error
 /// naming `source` (e.g. "config.json") and the key.
 std::optional<std::int64_t> get_int(const Json& obj, std::string_view key, std::string_view source);

@@ -36,13 +36,23 @@ std::shared_ptr<const MappedFile> MappedFile::open(const std::filesystem::path& 
       fail("open: cannot map '", path.string(), "' (", f->size_, " bytes): ", std::strerror(err));
     }
     f->data_ = static_cast<const std::byte*>(p);
+    f->mapped_ = true;
   }
   ::close(fd);
   return f;
 }
 
+std::shared_ptr<const MappedFile> MappedFile::from_memory(std::string bytes, std::filesystem::path name) {
+  std::shared_ptr<MappedFile> f(new MappedFile());
+  f->path_ = std::move(name);
+  f->owned_ = std::move(bytes);
+  f->data_ = reinterpret_cast<const std::byte*>(f->owned_.data());
+  f->size_ = f->owned_.size();
+  return f;
+}
+
 MappedFile::~MappedFile() {
-  if (data_) ::munmap(const_cast<std::byte*>(data_), size_);
+  if (mapped_) ::munmap(const_cast<std::byte*>(data_), size_);
 }
 
 }  // namespace mlux::io

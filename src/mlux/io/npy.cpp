@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "mlux/error.h"
+#include "mlux/io/atomic_file.h"
 
 namespace mlux::io {
 namespace {
@@ -34,20 +35,14 @@ void save_npy(const std::filesystem::path& path, const Tensor& t) {
   const std::size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header.push_back('\n');
-  const auto tmp = path.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail("npy: cannot create '", tmp, "'");
-    const unsigned char magic[8] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
-    out.write(reinterpret_cast<const char*>(magic), 8);
-    const std::uint16_t len = std::uint16_t(header.size());
-    out.put(char(len & 0xff));
-    out.put(char(len >> 8));
-    out << header;
-    out.write(reinterpret_cast<const char*>(c.bytes()), std::streamsize(c.nbytes()));
-    if (!out) fail("npy: failed writing '", tmp, "' (disk full?)");
-  }
-  std::filesystem::rename(tmp, path);
+  AtomicFile out(path);
+  const unsigned char magic[8] = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0};
+  out.write(magic, 8);
+  const unsigned char len[2] = {static_cast<unsigned char>(header.size() & 0xff), static_cast<unsigned char>(header.size() >> 8)};
+  out.write(len, 2);
+  out.write(header);
+  out.write(c.bytes(), c.nbytes());
+  out.commit();
 }
 
 Tensor load_npy(const std::filesystem::path& path) {

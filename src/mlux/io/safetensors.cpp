@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <cstring>
-#include <fstream>
 #include <set>
-#include <unistd.h>
 
 #include "mlux/error.h"
+#include "mlux/io/atomic_file.h"
 #include "mlux/io/json.h"
 
 namespace mlux::io {
@@ -89,9 +88,13 @@ TensorEntry parse_entry(const std::string& name, const Json& v, const std::strin
 }  // namespace
 
 std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const std::filesystem::path& path) {
+  return open(MappedFile::open(path));
+}
+
+std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(std::shared_ptr<const MappedFile> file) {
   auto f = std::shared_ptr<SafetensorsFile>(new SafetensorsFile());
-  f->file_ = MappedFile::open(path);
-  const std::string where = path.string();
+  f->file_ = std::move(file);
+  const std::string where = f->file_->path().string();
   const std::uint64_t size = f->file_->size();
   if (size < 8) fail("safetensors: '", where, "' is ", size, " bytes, too short for a header. The file is truncated.");
   const std::uint64_t n = read_u64_le(f->file_->data());
@@ -253,23 +256,13 @@ void save_safetensors(const std::filesystem::path& path, const std::vector<std::
   std::string text = header.dump();
   while ((8 + text.size()) % 8 != 0) text.push_back(' ');
 
-  const auto tmp = path.string() + ".tmp-" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) fail("save: cannot create '", tmp, "'");
-    unsigned char len[8];
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((std::uint64_t(text.size()) >> (8 * i)) & 0xff);
-    out.write(reinterpret_cast<const char*>(len), 8);
-    out.write(text.data(), std::streamsize(text.size()));
-    for (const auto& c : contiguous) out.write(reinterpret_cast<const char*>(c.bytes()), std::streamsize(c.nbytes()));
-    if (!out) fail("save: failed writing '", tmp, "' (disk full?)");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    fail("save: cannot rename '", tmp, "' to '", path.string(), "': ", ec.message());
-  }
+  AtomicFile out(path);
+  unsigned char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((std::uint64_t(text.size()) >> (8 * i)) & 0xff);
+  out.write(len, 8);
+  out.write(text);
+  for (const auto& c : contiguous) out.write(c.bytes(), c.nbytes());
+  out.commit();
 }
 
 }  // namespace mlux::io

@@ -33,6 +33,8 @@ class SafetensorsFile {
  public:
   /// Maps and validates a file; throws Error naming the file and the offending entry.
   static std::shared_ptr<const SafetensorsFile> open(const std::filesystem::path& path);
+  /// Validates bytes already mapped or in memory (MappedFile::from_memory).
+  static std::shared_ptr<const SafetensorsFile> open(std::shared_ptr<const MappedFile> file);
 
   const std::filesystem::path& path() const { return file_->path(); }
   /// Entries in header order.

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "mlux/error.h"
+#include "mlux/io/atomic_file.h"
 #include "mlux/io/json.h"
 #include "mlux/io/safetensors.h"
 #include "mlux/models/causal_lm.h"
@@ -86,7 +87,7 @@ ConvertReport write_model(const CausalLM& model, const fs::path& dst, const Name
   write_weights(dst, tensors);
   write_config(model.config().path, dst, quant);
   for (const char* f : kSideFiles)
-    if (fs::exists(model.dir() / f)) fs::copy_file(model.dir() / f, dst / f, fs::copy_options::overwrite_existing);
+    if (fs::exists(model.dir() / f)) io::copy_file_atomic(model.dir() / f, dst / f);
   ConvertReport r{converted, std::int64_t(tensors.size()), 0};
   for (const auto& [name, t] : tensors) r.bytes += t.nbytes();
   return r;

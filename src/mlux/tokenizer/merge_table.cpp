@@ -47,7 +47,8 @@ MergeTable build_merge_table(const std::vector<std::pair<std::string, std::strin
   MergeTable table(merges.size());
   std::string joined;
   for (std::size_t i = 0; i < merges.size(); ++i) {
-    const auto& [left, right] = merges[i];
+    const auto& left = merges[i].first;  // (not a structured binding: Clang 14 cannot capture one)
+    const auto& right = merges[i].second;
     auto id_of = [&](std::string_view token) {
       auto id = vocab.find(token);
       if (!id)

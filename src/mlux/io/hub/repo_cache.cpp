@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "mlux/error.h"
+#include "mlux/io/atomic_file.h"
 #include "mlux/io/hub/model_ref.h"
 #include "mlux/io/json.h"
 

@@ -1,15 +1,23 @@
 #include "mlux/ops/cpu/cpu_features.h"
 
+#include <cpuid.h>
+
 #include <atomic>
 #include <cstdlib>
 
 namespace mlux::ops::cpu {
 namespace {
 std::atomic<bool> g_force_ref{std::getenv("MLUX_FORCE_REFERENCE_KERNELS") != nullptr};
+
+// CPUID leaf 1, ECX bit 29 (Clang 14's __builtin_cpu_supports does not know "f16c").
+bool has_f16c() {
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  return __get_cpuid(1, &eax, &ebx, &ecx, &edx) && (ecx & (1u << 29)) != 0;
 }
+}  // namespace
 
 bool has_avx2() {
-  static const bool hw = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+  static const bool hw = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && has_f16c();
   return hw && !g_force_ref.load(std::memory_order_relaxed);
 }
 

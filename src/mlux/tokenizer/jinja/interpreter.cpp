@@ -232,7 +232,8 @@ Value Interpreter::call_macro(const MacroStmt& macro, const std::weak_ptr<Frame>
     else varargs.push_back(args.positional[i]);
   }
   for (const auto& [key, value] : args.keywords) {
-    auto it = std::find_if(macro.params.begin(), macro.params.end(), [&](const auto& p) { return p.first == key; });
+    const std::string& name = key;  // (Clang 14 cannot capture a structured binding)
+    auto it = std::find_if(macro.params.begin(), macro.params.end(), [&](const auto& p) { return p.first == name; });
     if (it == macro.params.end()) {
       kwargs.set(Value(key), value);
     } else if (frame->vars.count(key)) {

@@ -1,0 +1,46 @@
+#include "mlux/server/handlers.h"
+
+#include <httplib.h>
+
+#include <cstdio>
+
+#include "mlux/server/http_error.h"
+#include "mlux/server/sse.h"
+
+namespace mlux::server {
+
+void send_json(httplib::Response& res, const nlohmann::json& body, int status) {
+  res.status = status;
+  res.set_content(dump_json(body), "application/json");
+}
+
+RouteFn route(RouteFn fn) {
+  return [fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) {
+    try {
+      fn(req, res);
+    } catch (const HttpError& e) {
+      send_json(res, e.body(), e.status());
+    } catch (const Error& e) {
+      send_json(res, {{"error", e.what()}}, 400);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "mlux serve: %s %s: internal error: %s\n", req.method.c_str(), req.path.c_str(), e.what());
+      send_json(res, {{"error", std::string("internal error: ") + e.what()}}, 500);
+    }
+  };
+}
+
+RouteFn json_route(std::function<nlohmann::json(const httplib::Request&)> fn) {
+  return route([fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) { send_json(res, fn(req)); });
+}
+
+hooks::TokenBatch prompt_tokens(const Context& ctx, const hooks::HookedModel& model, const std::string& text,
+                                const std::string& field) {
+  const auto ids = model.tokenize(text);
+  if (std::int64_t(ids.size()) > ctx.limits.max_prompt_tokens)
+    bad_field(field, str("is ", ids.size(), " tokens long; the limit is ", ctx.limits.max_prompt_tokens, ". Shorten the prompt"));
+  return model.prepare(ids);  // throws past the model's context
+}
+
+WorkLock::Guard take_work(Context& ctx, const std::string& what) { return ctx.models.work().acquire(what, ctx.limits.busy_wait); }
+
+}  // namespace mlux::server

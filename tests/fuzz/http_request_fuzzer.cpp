@@ -1,0 +1,64 @@
+// libFuzzer target: the JSON bodies of every POST endpoint, sent over loopback to a real server
+// on the demo model (limits lowered so a valid job stays quick). The input's first byte picks the
+// endpoint, the rest is the body. Every answer must be a 2xx or a 4xx with a JSON error; a 5xx,
+// an "internal error" event in a stream, a dropped connection or a crash of the server is a bug.
+#include <httplib.h>
+
+#include <array>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "fuzz_util.h"
+#include "mlux/server/server.h"
+
+namespace {
+
+constexpr std::array<const char*, 12> kEndpoints = {
+    "/api/tokenize", "/api/chat_template",     "/api/lens",              "/api/attention",
+    "/api/heads",    "/api/patch",             "/api/steering/vector",   "/api/steering/generate",
+    "/api/steering/compare", "/api/ablate",    "/api/generate",          "/api/model/load"};
+
+struct Running {
+  std::unique_ptr<mlux::server::Server> server;
+  std::thread thread;
+  int port = 0;
+};
+
+Running& running() {
+  static Running r = [] {
+    ::setenv("HF_HUB_OFFLINE", "1", 1);  // model/load must never reach for the network
+    mlux::server::ServerOptions options{.model = "", .port = 0};
+    options.limits.max_body_bytes = 16 * 1024;
+    options.limits.max_prompt_tokens = 48;
+    options.limits.max_new_tokens = 6;
+    options.limits.max_sweep_cells = 64;
+    options.limits.max_pattern_tokens = 48;
+    Running out;
+    out.server = std::make_unique<mlux::server::Server>(options);
+    out.port = out.server->bind();
+    out.thread = std::thread([s = out.server.get()] { s->run(); });
+    return out;
+  }();
+  return r;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using mlux::fuzz::property_failed;
+  if (size == 0) return 0;
+  const char* path = kEndpoints[data[0] % kEndpoints.size()];
+  const std::string body(mlux::fuzz::as_text(data + 1, size - 1));
+  httplib::Client client("127.0.0.1", running().port);
+  client.set_read_timeout(60, 0);
+  const auto res = client.Post(path, body, "application/json");
+  if (!res) property_failed(std::string(path) + ": no answer (" + httplib::to_string(res.error()) + ")");
+  if (res->status >= 500) property_failed(std::string(path) + ": status " + std::to_string(res->status) + ": " + res->body);
+  if (res->status >= 400 && res->body.find("\"error\"") == std::string::npos)
+    property_failed(std::string(path) + ": a " + std::to_string(res->status) + " without a JSON error: " + res->body);
+  if (res->body.find("internal error") != std::string::npos)
+    property_failed(std::string(path) + ": internal error in the stream: " + res->body.substr(0, 400));
+  return 0;
+}
