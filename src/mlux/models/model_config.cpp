@@ -234,6 +234,8 @@ ModelConfig parse_model_config(const Json& config, const std::string& src) {
   c.bos_token_id = io::get_int(text, "bos_token_id", src);
   c.eos_token_ids = eos_ids(text, src);
   c.dtype = io::get_string(config, "torch_dtype", src).value_or(io::get_string(config, "dtype", src).value_or(""));
+  for (const char* k : {"quantization", "quantization_config"})  // mlx-lm writes both, identical
+    if (c.quantization.is_null() && config.contains(k) && !config[k].is_null()) c.quantization = config[k];
   parse_rope(text, c, src);
   c.layer_types = parse_layer_types(text, fam, c, src);
   for (auto t : c.layer_types)
