@@ -33,6 +33,12 @@ const std::vector<ChatTemplate>& templates() {
 
 }  // namespace
 
+// The slow setup runs here, before the first input, outside libFuzzer's per-input timeout.
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  (void)templates();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace mlux;
   const auto input = ordered_json::parse(fuzz::as_text(data, size), nullptr, /*allow_exceptions=*/false);

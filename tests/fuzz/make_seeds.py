@@ -68,7 +68,30 @@ def small_tokenizer(path, keep=400):
     named = json.dumps(tok.get("post_processor"), ensure_ascii=False)
     added = tok.get("added_tokens", [])
     tok["added_tokens"] = [t for i, t in enumerate(added) if i < 32 or t["content"] in named]
+    # Ids follow the trimmed vocabulary (as HF would assign them), and the post-processor's with
+    # them: a file whose template names ids no token has is refused at load.
+    new_id = {}
+    for t in tok["added_tokens"]:
+        if isinstance(vocab, dict) and t["id"] >= keep and t["content"] not in model["vocab"]:
+            new_id[t["id"]] = keep + len(new_id)
+            t["id"] = new_id[t["id"]]
+    renumber_post_processor(tok.get("post_processor"), new_id)
     return json.dumps(tok, ensure_ascii=False)
+
+
+def renumber_post_processor(node, new_id):
+    """Rewrites the token ids a post-processor names ("ids" lists, ["<s>", id] pairs) by new_id."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "ids" and isinstance(value, list):
+                node[key] = [new_id.get(i, i) for i in value]
+            elif key in ("cls", "sep") and isinstance(value, list) and len(value) == 2:
+                value[1] = new_id.get(value[1], value[1])
+            else:
+                renumber_post_processor(value, new_id)
+    elif isinstance(node, list):
+        for value in node:
+            renumber_post_processor(value, new_id)
 
 
 def pinned_models():
@@ -84,7 +107,14 @@ def main(out):
     for path in sorted(configs) + [os.path.join(ROOT, "models", "demo", "config.json")]:
         name = os.path.basename(os.path.dirname(path)) + "-" + os.path.basename(path)
         with open(path, encoding="utf-8") as f:
-            write(out, "model_config_fuzzer", name, f.read())
+            text = f.read()
+        write(out, "model_config_fuzzer", name, text)
+        # The same config as mlx-lm writes it quantized: a top-level block and per-path overrides.
+        config = json.loads(text)
+        config["quantization"] = {"group_size": 32, "bits": 4, "mode": "affine",
+                                  "model.layers.0.mlp.down_proj": {"group_size": 64, "bits": 8},
+                                  "lm_head": False}
+        write(out, "model_config_fuzzer", "quantized-" + name, json.dumps(config))
 
     tokenizer_dirs = [os.path.join(ROOT, "models", "demo")] + pinned_models()
     for d in tokenizer_dirs:

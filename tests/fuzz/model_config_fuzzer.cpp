@@ -1,8 +1,12 @@
-// libFuzzer target: config.json. A config that parses must give a module tree and rotary
-// frequencies without crashing, as loading a model does before it reads any weight.
+// libFuzzer target: config.json. A config that parses must give a module tree, rotary
+// frequencies and (for its "quantization" block, as if every Linear and Embedding had .scales) a
+// quantization plan applied to the tree, without crashing: what loading a model does before it
+// reads any weight.
 #include "fuzz_util.h"
 #include "mlux/models/model_config.h"
+#include "mlux/models/quantization.h"
 #include "mlux/models/registry.h"
+#include "mlux/nn/matrix_weight.h"
 #include "mlux/nn/rope.h"
 #include "mlux/nn/transformer.h"
 
@@ -18,6 +22,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)nn::rope_frequencies(config.rope, 1);
     (void)nn::rope_frequencies(config.rope_sliding, 1);
     (void)nn::rope_frequencies(config.rope, config.max_position_embeddings + 1);
+    if (config.text.contains("quantization")) {
+      std::vector<std::string> scaled;
+      nn::visit(model, [&](const nn::Module& m) {
+        if (dynamic_cast<const nn::Quantizable*>(&m)) scaled.push_back(m.path());
+      });
+      models::apply_quantization(model, models::plan_quantization(config, scaled, "fuzz/model.safetensors"));
+    }
   });
   return 0;
 }

@@ -76,15 +76,16 @@ TEST_F(ModelLoadErrors, ImplausibleSizesAreRefused) {
   const std::vector<std::pair<const char*, io::Json>> cases = {
       {"num_hidden_layers", 1e9}, {"hidden_size", std::int64_t(1) << 40}, {"vocab_size", -3},
       {"num_attention_heads", 0}, {"head_dim", 9.2e30}, {"max_position_embeddings", 0}};
+  const io::Json original = config();
   for (const auto& [key, value] : cases) {
-    auto j = config();
+    auto j = original;
     j[key] = value;
     write_config(j);
     const auto e = load_error();
     EXPECT_NE(e.find(std::string("'") + key + "'"), std::string::npos) << key << ": " << e;
     EXPECT_TRUE(e.find("outside 1..") != std::string::npos || e.find("must be") != std::string::npos) << key << ": " << e;
   }
-  auto j = config();
+  auto j = original;
   j["partial_rotary_factor"] = 40.0;
   write_config(j);
   EXPECT_NE(load_error().find("'partial_rotary_factor' is 40"), std::string::npos);

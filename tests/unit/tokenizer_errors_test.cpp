@@ -122,6 +122,10 @@ TEST(TokenizerErrors, BadAddedTokensAndTemplates) {
   j = tiny_tokenizer_json();
   j["post_processor"]["single"] = json::array({{{"SpecialToken", {{"id", "<s>"}, {"type_id", 0}}}}});
   expect_load_error(j, {"post_processor.single", "Sequence"});
+  // Found by the tokenizer.json fuzzer (a trimmed Llama 3 file): a template naming an id no token has.
+  j = tiny_tokenizer_json();
+  j["post_processor"]["special_tokens"]["<s>"]["ids"] = json::array({128000});
+  expect_load_error(j, {"post_processor", "adds token id 128000", "neither model.vocab nor added_tokens"});
 }
 
 TEST(TokenizerErrors, IdsOutOfRange) {

@@ -37,6 +37,18 @@ void resolve_special_ids(Tokenizer::Impl& t) {
     if (id < t.vocab_size) t.eos_ids.insert(id);
 }
 
+// Every id the post-processor adds must be a token: HF reassigns added-token ids from the
+// vocabulary, so a file whose template still names other ids would make encode emit ids that
+// neither decode nor fit the model's embedding.
+void check_post_processor_ids(const Tokenizer::Impl& t, const JsonView& json) {
+  std::vector<std::int32_t> added;
+  t.post_processor->process(added, /*add_special_tokens=*/true);
+  for (std::int32_t id : added)
+    if (!t.piece(id))
+      json.fail("adds token id ", id, ", which neither model.vocab nor added_tokens has (the vocabulary has ", t.vocab_size,
+                " ids). The file is inconsistent; re-download or re-export it.");
+}
+
 }  // namespace
 
 std::shared_ptr<const Tokenizer::Impl> build_tokenizer(std::string_view tokenizer_json, const std::string& file,
@@ -56,6 +68,7 @@ std::shared_ptr<const Tokenizer::Impl> build_tokenizer(std::string_view tokenize
 
   t->vocab_size = t->model->vocab().id_bound();
   for (const AddedToken& a : t->added.tokens()) t->vocab_size = std::max(t->vocab_size, a.id + 1);
+  if (t->post_processor) check_post_processor_ids(*t, *root.find("post_processor"));
   t->special_by_id = special_ids(*t);
   resolve_special_ids(*t);
   return t;
