@@ -89,7 +89,7 @@ TEST(ModelRef, RejectsMalformedIdsSayingWhy) {
       {"org/name@", "after '@' is empty"}, {"org/name@../x", "'..' part"}, {"org/", "name is empty"},
       {std::string("org/") + std::string(97, 'x'), "at most 96"}};
   for (const auto& [id, why] : cases) {
-    const std::string err = test::error_of([&] { hub::parse_model_ref(id); });
+    const std::string err = test::error_of([&id = id] { hub::parse_model_ref(id); });
     EXPECT_NE(err.find(why), std::string::npos) << "'" << id << "': " << err;
     EXPECT_NE(err.find("org/name@revision"), std::string::npos) << err;
   }
