@@ -40,18 +40,7 @@ server::Limits quick_connections() {
   return l;
 }
 
-class ServerConnections : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = new LiveServer(quick_connections()); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  static LiveServer& s() { return *server_; }
-
- private:
-  inline static LiveServer* server_ = nullptr;
-};
+class ServerConnections : public SharedServer<&quick_connections> {};
 
 TEST_F(ServerConnections, ARequestThatStallsGets408) {
   RawClient c(s().port());
