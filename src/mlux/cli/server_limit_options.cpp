@@ -5,11 +5,12 @@
 namespace mlux::cli {
 namespace {
 
-/// One flag: its value in `unit`s, checked against [lo, hi], stored by `set`; the help shows the default.
+/// One flag: a whole number in the flag's unit (KiB, seconds...), checked against [lo, hi] and
+/// stored by `set`; its help shows `shown_default`, the Limits default in that unit.
 template <typename Set>
-void add_limit(CLI::App& app, const std::string& flag, const std::string& help, long long fallback, long long lo, long long hi,
+void add_limit(CLI::App& app, const std::string& flag, const std::string& help, long long shown_default, long long lo, long long hi,
                Set set) {
-  app.add_option_function<long long>(flag, set, help + " (default " + std::to_string(fallback) + ")")
+  app.add_option_function<long long>(flag, set, help + " (default " + std::to_string(shown_default) + ")")
       ->check(CLI::Range(lo, hi))
       ->group("Limits");
 }

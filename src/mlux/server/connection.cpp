@@ -16,10 +16,12 @@ namespace {
 thread_local Connection* g_current = nullptr;
 
 // A request answered before it was read (413, 429...) is still arriving when we close; reading it
-// for a moment lets the close be a FIN the client sees after our answer, not a reset that may
-// destroy the answer in the client's buffers. Bounded, so a client that keeps sending cannot hold
-// the thread.
-constexpr auto kDrainTime = std::chrono::milliseconds(500);
+// until the client closes too lets the close be a FIN the client sees after our answer, not a reset
+// that may destroy the answer in the client's buffers. A client busy sending a large body on a
+// loaded machine may pause for a while, so the wait is per pause, and bounded in all (time and
+// bytes), so a client that keeps sending cannot hold the thread.
+constexpr auto kDrainPause = std::chrono::seconds(2);
+constexpr auto kDrainTime = std::chrono::seconds(5);
 constexpr std::size_t kDrainBytes = 4 << 20;
 
 void address_text(const sockaddr_storage& addr, std::string& ip, int& port) {
@@ -141,7 +143,7 @@ void Connection::close_gently() {
   const auto until = Clock::now() + kDrainTime;
   std::size_t drained = 0;
   char sink[4096];
-  while (drained < kDrainBytes && wait_for(POLLIN, until)) {
+  while (drained < kDrainBytes && wait_for(POLLIN, std::min(until, Clock::now() + kDrainPause))) {
     const ssize_t n = ::recv(fd_, sink, sizeof sink, 0);
     if (n <= 0) break;
     drained += std::size_t(n);

@@ -1,5 +1,7 @@
 #include "mlux/server/http_server.h"
 
+#include <sys/socket.h>
+
 #include <cstdio>
 
 #include "mlux/server/connection.h"
@@ -17,6 +19,11 @@ HttpServer::HttpServer(const Limits& limits) : limits_(limits) {
   set_write_timeout(limits.write_timeout);
   set_keep_alive_max_count(std::size_t(limits.keep_alive_requests));
   set_keep_alive_timeout(std::chrono::ceil<std::chrono::seconds>(limits.keep_alive_timeout).count());
+}
+
+void HttpServer::deepen_accept_queue() {
+  // listen() again on a listening socket only changes its backlog (the kernel caps it at somaxconn).
+  if (svr_sock_ != INVALID_SOCKET) ::listen(svr_sock_, SOMAXCONN);
 }
 
 bool HttpServer::process_and_close_socket(socket_t sock) {

@@ -8,7 +8,9 @@
 //   - a request (line, headers, body) must arrive within request_timeout (408), and its line and
 //     headers within kMaxHeadBytes (431);
 //   - a connection serves at most keep_alive_requests requests, and waits keep_alive_timeout for
-//     the next one.
+//     the next one;
+//   - the kernel may queue SOMAXCONN connections not yet accepted (httplib listens with a backlog of
+//     5, so a burst of clients overflowed it and some were reset before they were ever served).
 #pragma once
 
 #include <httplib.h>
@@ -21,6 +23,8 @@ class HttpServer : public httplib::Server {
  public:
   /// `limits` must outlive the server.
   explicit HttpServer(const Limits& limits);
+  /// Deepens the bound socket's queue of connections waiting to be accepted (after bind_to_port).
+  void deepen_accept_queue();
 
  private:
   bool process_and_close_socket(socket_t sock) override;

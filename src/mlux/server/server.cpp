@@ -100,6 +100,7 @@ int Server::bind() {
   if (port < 0)
     fail("serve: cannot listen on ", o.host, ":", o.port, " (in use, or not an address of this machine). Pick another --port "
          "(0 takes any free one) or --host");
+  impl_->http.deepen_accept_queue();
   impl_->bound = true;
   return port;
 }
