@@ -120,13 +120,14 @@ TEST_F(ServerLimits, AttentionPatternTokens) {
 TEST_F(ServerLimits, BusyWait) {
   auto& lock = tight().server().models().work();
   {
-    const auto held = lock.acquire("a test job", std::chrono::milliseconds(0));
+    const auto held = lock.acquire("a test job", std::chrono::seconds(5));
     auto answer = tight().post("/api/lens", {{"text", "Hello"}});
     expect_limit(answer, 409, "--busy-wait-ms");
     EXPECT_EQ(answer.second["busy"], "a test job");
   }
   // With the default wait (3 s) a request outlasts a short job instead.
-  auto held = std::make_shared<server::WorkLock::Guard>(roomy().server().models().work().acquire("a short job", std::chrono::milliseconds(0)));
+  auto& roomy_lock = roomy().server().models().work();
+  auto held = std::make_shared<server::WorkLock::Guard>(roomy_lock.acquire("a short job", std::chrono::seconds(5)));
   auto release = std::async(std::launch::async, [held] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     held->reset();
@@ -161,7 +162,7 @@ TEST(WorkLockLine, NoLineMeansBusyAtOnce) {
   l.busy_wait = std::chrono::seconds(30);
   l.max_waiting_jobs = 0;
   LiveServer s(l);
-  const auto held = s.server().models().work().acquire("a test job", std::chrono::milliseconds(0));
+  const auto held = s.server().models().work().acquire("a test job", std::chrono::seconds(5));
   expect_limit(s.post("/api/lens", {{"text", "Hello"}}), 409, "--max-waiting-jobs");
 }
 
