@@ -27,10 +27,7 @@ struct Case {
 void PrintTo(const Case& c, std::ostream* os) { *os << c.fixture << '/' << c.config_file << " vs " << c.reference; }
 
 std::string case_name(const testing::TestParamInfo<Case>& info) {
-  std::string n = info.param.fixture + "_" + info.param.config_file + "_" + info.param.reference;
-  for (auto& c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return n;
+  return test::safe_name(info.param.fixture + "_" + info.param.config_file + "_" + info.param.reference);
 }
 
 std::vector<Case> all_cases() {

@@ -70,6 +70,26 @@ TEST_F(ModelLoadErrors, WrongTypeForAField) {
   EXPECT_NE(e.find("'num_attention_heads' must be an integer"), std::string::npos) << e;
 }
 
+// Sizes no real model has (the config fuzzer's kind of input) are refused before anything is
+// allocated or multiplied, naming the key and the accepted range.
+TEST_F(ModelLoadErrors, ImplausibleSizesAreRefused) {
+  const std::vector<std::pair<const char*, io::Json>> cases = {
+      {"num_hidden_layers", 1e9}, {"hidden_size", std::int64_t(1) << 40}, {"vocab_size", -3},
+      {"num_attention_heads", 0}, {"head_dim", 9.2e30}, {"max_position_embeddings", 0}};
+  for (const auto& [key, value] : cases) {
+    auto j = config();
+    j[key] = value;
+    write_config(j);
+    const auto e = load_error();
+    EXPECT_NE(e.find(std::string("'") + key + "'"), std::string::npos) << key << ": " << e;
+    EXPECT_TRUE(e.find("outside 1..") != std::string::npos || e.find("must be") != std::string::npos) << key << ": " << e;
+  }
+  auto j = config();
+  j["partial_rotary_factor"] = 40.0;
+  write_config(j);
+  EXPECT_NE(load_error().find("'partial_rotary_factor' is 40"), std::string::npos);
+}
+
 TEST_F(ModelLoadErrors, MissingTensorIsNamed) {
   rewrite_weights([](auto& ts) {
     std::erase_if(ts, [](const auto& p) { return p.first == "model.layers.1.mlp.up_proj.weight"; });

@@ -11,6 +11,7 @@
 
 #include "mlux/ops/cpu/cpu_features.h"
 #include "mlux/ops/cpu/half_matmul.h"
+#include "mlux/ops/cpu/quant.h"
 #include "mlux/ops/ops.h"
 #include "mlux/tensor/half.h"
 #include "test_util.h"
@@ -68,6 +69,19 @@ class MatmulEquivalence : public testing::TestWithParam<MatmulRow> {};
 
 constexpr float kGuard = -12345.678f;
 
+// got vs ref for M rows of N outputs at row stride ldy: columns past N are guard words that must
+// be untouched; the others within tol(ref).
+template <typename Tol>
+void expect_gemv_match(const std::vector<float>& got, const std::vector<float>& ref, std::int64_t M, std::int64_t N,
+                       std::int64_t ldy, Tol tol) {
+  for (std::int64_t m = 0; m < M; ++m)
+    for (std::int64_t n = 0; n < ldy; ++n) {
+      const std::size_t i = std::size_t(m * ldy + n);
+      if (n >= N) EXPECT_EQ(got[i], kGuard) << "guard overwritten at row " << m << " col " << n;
+      else EXPECT_NEAR(got[i], ref[i], tol(ref[i])) << "m=" << m << " n=" << n;
+    }
+}
+
 // gemv_half_avx2 against gemv_half_ref, with guards around each output row.
 TEST_P(MatmulEquivalence, GemvAvx2MatchesReference) {
   if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
@@ -79,16 +93,7 @@ TEST_P(MatmulEquivalence, GemvAvx2MatchesReference) {
   std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
   ops::cpu::gemv_half_ref(ht, x.data(), r.M, r.K, w.data, 2 * r.K, 0, r.N, ref.data(), ldy);
   ops::cpu::gemv_half_avx2(ht, x.data(), r.M, r.K, w.data, 2 * r.K, 0, r.N, got.data(), ldy);
-  for (std::int64_t m = 0; m < r.M; ++m) {
-    for (std::int64_t n = 0; n < ldy; ++n) {
-      const std::size_t i = std::size_t(m * ldy + n);
-      if (n >= r.N) {
-        EXPECT_EQ(got[i], kGuard) << "guard overwritten at row " << m << " col " << n;
-        continue;
-      }
-      EXPECT_NEAR(got[i], ref[i], 1e-5f * (1.0f + std::sqrt(float(r.K)))) << "m=" << m << " n=" << n;
-    }
-  }
+  expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float) { return 1e-5f * (1.0f + std::sqrt(float(r.K))); });
 }
 
 TEST_P(MatmulEquivalence, ConvertRowsAvx2MatchesReferenceExactly) {
@@ -141,6 +146,174 @@ TEST(Linear, RejectsMismatchedInnerDims) {
   const auto e = test::error_of([] { (void)ops::linear(Tensor::zeros({1, 7, 4095}), Tensor::zeros({16, 4096})); });
   EXPECT_NE(e.find("linear: x is [1, 7, 4095] but weight [16, 4096] takes 4096 inputs"), std::string::npos) << e;
 }
+
+// --- quantized matrices (MLX affine): GEMV and dequantization against their references ----------
+
+// Random codes, scales and biases, packed at byte offset `misalign` (MLX files are not aligned).
+// `values` holds fma(scale, q, bias) per element, computed here from the integer codes.
+struct QuantWeights {
+  std::vector<std::byte> codes_buf, scales_buf, biases_buf;
+  ops::cpu::QuantRows rows;
+  std::vector<float> values;
+  QuantWeights(int bits, int group, DType st, std::int64_t N, std::int64_t K, std::size_t misalign, std::uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::uniform_int_distribution<int> code(0, (1 << bits) - 1);
+    const std::int64_t groups = K / group, rb = K * bits / 8;
+    const std::size_t ss = dtype_size(st);
+    codes_buf.resize(std::size_t(N * rb) + misalign);
+    scales_buf.resize(std::size_t(N * groups) * ss + misalign);
+    biases_buf.resize(std::size_t(N * groups) * ss + misalign);
+    const auto sv = random_floats(std::size_t(N * groups), seed + 1, 0.05f), bv = random_floats(std::size_t(N * groups), seed + 2);
+    auto store = [&](std::vector<std::byte>& buf, std::size_t i, float v) {  // v rounded to the scale dtype
+      if (st == DType::f32) std::memcpy(buf.data() + misalign + 4 * i, &v, 4);
+      else {
+        const std::uint16_t h = st == DType::bf16 ? f32_to_bf16(v) : f32_to_f16(v);
+        std::memcpy(buf.data() + misalign + 2 * i, &h, 2);
+      }
+    };
+    auto rounded = [&](float v) {
+      return st == DType::f32 ? v : st == DType::bf16 ? bf16_to_f32(f32_to_bf16(v)) : f16_to_f32(f32_to_f16(v));
+    };
+    values.resize(std::size_t(N * K));
+    std::vector<std::uint8_t> q(static_cast<std::size_t>(K));
+    for (std::int64_t n = 0; n < N; ++n) {
+      for (std::int64_t k = 0; k < K; ++k) q[std::size_t(k)] = std::uint8_t(code(rng));
+      ops::cpu::pack_codes(q.data(), K, bits, reinterpret_cast<std::uint8_t*>(codes_buf.data() + misalign + n * rb));
+      for (std::int64_t g = 0; g < groups; ++g) {
+        const std::size_t i = std::size_t(n * groups + g);
+        store(scales_buf, i, sv[i]);
+        store(biases_buf, i, bv[i]);
+        for (std::int64_t k = g * group; k < (g + 1) * group; ++k)
+          values[std::size_t(n * K + k)] = std::fma(rounded(sv[i]), float(q[std::size_t(k)]), rounded(bv[i]));
+      }
+    }
+    rows = {.codes = codes_buf.data() + misalign, .scales = scales_buf.data() + misalign,
+            .biases = biases_buf.data() + misalign, .scale_type = st, .bits = bits, .group_size = group, .K = K};
+  }
+  QuantizedTensor tensor(std::int64_t N) const {
+    const std::int64_t groups = rows.K / rows.group_size;
+    return {Tensor::borrow(rows.codes, {N, rows.K * rows.bits / 32}, DType::u32, nullptr),
+            Tensor::borrow(rows.scales, {N, groups}, rows.scale_type, nullptr),
+            Tensor::borrow(rows.biases, {N, groups}, rows.scale_type, nullptr), {.bits = rows.bits, .group_size = rows.group_size}};
+  }
+};
+
+struct QuantRow {
+  int bits, group;
+  DType scale_type;
+  std::int64_t M, K, N;
+  std::size_t misalign;
+};
+
+std::ostream& operator<<(std::ostream& os, const QuantRow& r) {
+  return os << "{bits=" << r.bits << " group=" << r.group << " scales=" << dtype_name(r.scale_type) << " M=" << r.M
+            << " K=" << r.K << " N=" << r.N << " misalign=" << r.misalign << "}";
+}
+
+std::vector<QuantRow> quant_rows() {
+  std::vector<QuantRow> rows;
+  const DType types[] = {DType::bf16, DType::f16, DType::f32};
+  int i = 0;
+  for (int bits : {2, 3, 4, 5, 6, 8})
+    for (int group : {32, 64, 128})
+      for (std::int64_t M : {1, 2, 4, 9})
+        for (std::int64_t K : {group, 3 * group})  // 3·32 = 96: a 4-bit row ending in half a chunk
+          for (std::int64_t N : {1, 5, 33}) {
+            rows.push_back({bits, group, types[i % 3], M, K, N, std::size_t(i % 3)});
+            ++i;
+          }
+  rows.push_back({4, 64, DType::bf16, 1, 8192, 9, 1});  // long rows
+  rows.push_back({8, 64, DType::bf16, 3, 8192, 9, 2});
+  return rows;
+}
+
+class QuantEquivalence : public testing::TestWithParam<QuantRow> {};
+
+TEST_P(QuantEquivalence, GemvAvx2MatchesReference) {
+  if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const QuantRow r = GetParam();
+  const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 1);
+  const auto x = random_floats(std::size_t(r.M * r.K), 2);
+  const std::int64_t ldy = r.N + 3;  // padding columns are guard words
+  std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
+  ops::cpu::gemv_quant_ref(w.rows, x.data(), r.M, 0, r.N, ref.data(), ldy);
+  ops::cpu::gemv_quant_avx2(w.rows, x.data(), r.M, 0, r.N, got.data(), ldy);
+  expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
+}
+
+TEST_P(QuantEquivalence, DequantizeAvx2MatchesReferenceExactly) {
+  if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const QuantRow r = GetParam();
+  const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 3);
+  std::vector<float> ref(std::size_t(r.N * r.K) + 4, kGuard), got(std::size_t(r.N * r.K) + 4, kGuard);
+  ops::cpu::dequantize_rows_ref(w.rows, 0, r.N, ref.data());
+  ops::cpu::dequantize_rows_avx2(w.rows, 0, r.N, got.data());
+  EXPECT_EQ(got, ref);
+  ref.resize(std::size_t(r.N * r.K));
+  EXPECT_EQ(ref, w.values) << "the reference is scale·q + bias of the packed codes";
+}
+
+// ops::linear on a quantized weight (either path, 1 and N threads) against a double-precision dot
+// of scale·q + bias computed from the integer codes.
+TEST_P(QuantEquivalence, LinearMatchesNaiveAtOneAndManyThreads) {
+  const QuantRow r = GetParam();
+  const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 4);
+  const auto x = random_floats(std::size_t(r.M * r.K), 5);
+  const Tensor xt = Tensor::from_floats(x, {r.M, r.K});
+  for (int threads : {1, std::max(2, omp_get_num_procs())}) {
+    omp_set_num_threads(threads);
+    const auto y = ops::linear(xt, w.tensor(r.N)).to_floats();
+    for (std::int64_t m = 0; m < r.M; ++m)
+      for (std::int64_t n = 0; n < r.N; ++n) {
+        double acc = 0, mag = 0;
+        for (std::int64_t k = 0; k < r.K; ++k) {
+          acc += double(x[std::size_t(m * r.K + k)]) * w.values[std::size_t(n * r.K + k)];
+          mag += std::fabs(double(x[std::size_t(m * r.K + k)]) * w.values[std::size_t(n * r.K + k)]);
+        }
+        EXPECT_NEAR(y[std::size_t(m * r.N + n)], acc, 1e-6 * mag + 1e-6) << "threads=" << threads << " m=" << m << " n=" << n;
+      }
+  }
+  omp_set_num_threads(omp_get_num_procs());
+}
+
+TEST_P(QuantEquivalence, Int8GemvAvx2MatchesReference) {
+  const QuantRow r = GetParam();
+  if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  if (r.bits != 4 && r.bits != 8) GTEST_SKIP() << "the int8-activation path takes 4- and 8-bit codes";
+  const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 6);
+  const auto x = random_floats(std::size_t(r.M * r.K), 7);
+  const std::int64_t ldy = r.N + 3;
+  std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
+  ops::cpu::gemv_quant_int8_ref(w.rows, x.data(), r.M, 0, r.N, ref.data(), ldy);
+  ops::cpu::gemv_quant_int8_avx2(w.rows, x.data(), r.M, 0, r.N, got.data(), ldy);
+  expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
+}
+
+// The opt-in int8 path through ops::linear: off from the exact product by at most the rounding of
+// x to int8 steps of d = max|x|/127 per block of 32, i.e. Σ_i |w_i|·d_b/2.
+TEST_P(QuantEquivalence, Int8LinearStaysWithinItsRoundingBound) {
+  const QuantRow r = GetParam();
+  const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 8);
+  const auto x = random_floats(std::size_t(r.M * r.K), 9);
+  const auto y = ops::linear(Tensor::from_floats(x, {r.M, r.K}), w.tensor(r.N), {},
+                             {.activations = ops::QuantizedActivations::int8}).to_floats();
+  for (std::int64_t m = 0; m < r.M; ++m)
+    for (std::int64_t n = 0; n < r.N; ++n) {
+      double exact = 0, bound = 1e-5;
+      for (std::int64_t b = 0; b < r.K / 32; ++b) {
+        double amax = 0;
+        for (std::int64_t k = b * 32; k < (b + 1) * 32; ++k) amax = std::max(amax, std::fabs(double(x[std::size_t(m * r.K + k)])));
+        for (std::int64_t k = b * 32; k < (b + 1) * 32; ++k) {
+          const double wv = w.values[std::size_t(n * r.K + k)];
+          exact += double(x[std::size_t(m * r.K + k)]) * wv;
+          bound += std::fabs(wv) * amax / 127.0 / 2.0 * 1.001;
+        }
+      }
+      EXPECT_NEAR(y[std::size_t(m * r.N + n)], exact, bound) << "m=" << m << " n=" << n;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Row, QuantEquivalence, testing::ValuesIn(quant_rows()));
 
 // --- attention: the fused fast path and the step-by-step (hookable) path -----------------------
 

@@ -122,6 +122,18 @@ TEST_F(Safetensors, RejectsShapeThatDisagreesWithOffsets) {
   EXPECT_NE(e.find("BF16 [3] = 6 bytes"), std::string::npos) << e;
 }
 
+// Found by the safetensors fuzzer: a dimension past INT64_MAX, or dimensions whose product
+// overflows, must be refused whether or not mlux reads the dtype (it would become a negative size).
+TEST_F(Safetensors, RejectsShapesWhoseSizeOverflows) {
+  for (const char* header : {R"({"w":{"dtype":"F64","shape":[18446744073709551615],"data_offsets":[0,8]}})",
+                             R"({"w":{"dtype":"F32","shape":[18446744073709551615],"data_offsets":[0,8]}})",
+                             R"({"w":{"dtype":"F8_E4M3","shape":[4294967296,4294967296],"data_offsets":[0,8]}})",
+                             R"({"w":{"dtype":"F32","shape":[2305843009213693952,2],"data_offsets":[0,8]}})"}) {
+    const std::string e = test::error_of([&] { io::SafetensorsFile::open(raw(header, 8)); });
+    EXPECT_NE(e.find("absurdly large shape"), std::string::npos) << header << ": " << e;
+  }
+}
+
 TEST_F(Safetensors, RejectsDuplicateNamesAndUnknownDtypes) {
   EXPECT_NE(test::error_of([&] {
               io::SafetensorsFile::open(raw(R"({"w":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},)"

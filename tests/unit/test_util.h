@@ -27,6 +27,13 @@ inline std::vector<std::string> golden_fixtures() {
   return out;
 }
 
+/// A test-name-safe form of free text: every character that is not a letter or digit becomes '_'.
+inline std::string safe_name(std::string n) {
+  for (auto& c : n)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return n;
+}
+
 /// A fresh empty directory under the system's temp directory, removed with everything in it.
 class TempDir {
  public:
@@ -70,12 +77,7 @@ inline float max_abs_diff(const Tensor& a, const Tensor& b) {
 
 /// A test-name-safe form of a string parameter ("llama-gqa" → "llama_gqa"), for
 /// INSTANTIATE_TEST_SUITE_P(..., test::param_name).
-inline std::string param_name(const ::testing::TestParamInfo<std::string>& info) {
-  std::string n = info.param;
-  for (auto& c : n)
-    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
-  return n;
-}
+inline std::string param_name(const ::testing::TestParamInfo<std::string>& info) { return safe_name(info.param); }
 
 /// Runs `fn` and returns the Error message it throws ("" if none).
 template <typename Fn>

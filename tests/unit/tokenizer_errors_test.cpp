@@ -93,7 +93,7 @@ TEST(TokenizerErrors, MergesThatDoNotFitTheVocabulary) {
   expect_load_error(j, {"model.merges[0]", "'ba'"});
   j["model"]["merges"] = {"a b", "abc"};
   expect_load_error(j, {"model.merges[1]", "one space", "abc"});
-  j["model"]["merges"] = {json::array({"a"})};
+  j["model"]["merges"] = json::array({json::array({"a"})});  // not {…}: Clang reads a one-element brace list as a copy
   expect_load_error(j, {"model.merges[0]", "two token strings"});
   j["model"]["merges"] = {42};
   expect_load_error(j, {"model.merges[0]", "42"});

@@ -1,15 +1,18 @@
-// `mlux bench --model M [--prompt-tokens 128] [--gen-tokens 64] [--threads N] [--runs 3] [--json]`:
+// `mlux bench --model M [--prompt-tokens 128] [--gen-tokens 64] [--threads N] [--runs 3]
+//  [--int8-activations] [--json]`:
 // the workload of ../shared/perf (llama-bench's pp/tg), so mlux and llama.cpp are measured alike.
 //   load     wall time to map the checkpoint and build the model
 //   prefill  N random token ids in one call, logits for the last position only
 //   decode   after a 16-token prompt (untimed), G greedy steps of one token (argmax included)
-// One warm-up, then `runs` timed runs: median (min–max). Also peak RSS and a read-bandwidth probe.
+// One warm-up, then `runs` timed runs: median (min–max). Also peak RSS, a read-bandwidth probe and
+// the bandwidth decode achieved (weight bytes × decode tok/s: every weight is read once per token).
 #include <cblas.h>
 #include <omp.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -29,7 +32,7 @@ using Clock = std::chrono::steady_clock;
 struct Args {
   std::string model;
   int prompt_tokens = 128, gen_tokens = 64, threads = 0, runs = 3;
-  bool json = false;
+  bool json = false, int8_activations = false;
 };
 
 struct Stat {
@@ -73,6 +76,35 @@ double read_bandwidth() {
 
 std::int64_t greedy(const Tensor& logits) { return ops::argmax(logits.reshape({-1}), 0).to_ints()[0]; }
 
+// How far the int8-activation decode is from the exact one: both fed the same tokens (a 16-token
+// prompt, then `steps` tokens chosen greedily by the exact model), logits compared at every step.
+struct LogitError {
+  double max_abs = 0, mean_kl = 0, top1 = 0;  // KL(exact ‖ int8) in nats; top-1 agreement fraction
+};
+
+LogitError int8_logit_error(const models::CausalLM& int8_model, const std::string& dir, int steps, std::mt19937& rng) {
+  auto exact = models::CausalLM::load(dir);
+  auto ce = exact->make_cache(1), ci = int8_model.make_cache(1);
+  Tensor ids = random_ids(16, exact->config().vocab_size, rng);
+  LogitError e;
+  for (int s = 0; s <= steps; ++s) {
+    const Tensor le = exact->forward(ids, {.last_logits_only = true}, &ce).logits.reshape({-1});
+    const Tensor li = int8_model.forward(ids, {.last_logits_only = true}, &ci).logits.reshape({-1});
+    const auto pe = ops::log_softmax(le).to_floats(), pi = ops::log_softmax(li).to_floats();
+    const auto ve = le.to_floats(), vi = li.to_floats();
+    double kl = 0;
+    for (std::size_t v = 0; v < pe.size(); ++v) {
+      kl += std::exp(double(pe[v])) * (double(pe[v]) - double(pi[v]));
+      e.max_abs = std::max(e.max_abs, double(std::fabs(ve[v] - vi[v])));
+    }
+    e.mean_kl += kl / (steps + 1);
+    const std::int64_t next = greedy(le);
+    e.top1 += (next == greedy(li) ? 1.0 : 0.0) / (steps + 1);
+    ids = Tensor::from_data<std::int64_t>(std::vector<std::int64_t>{next}, {1, 1});
+  }
+  return e;
+}
+
 int run(const Args& a) {
   if (a.threads > 0) {
     omp_set_num_threads(a.threads);
@@ -80,7 +112,10 @@ int run(const Args& a) {
   }
   const int threads = omp_get_max_threads();
   const auto t_load = Clock::now();
-  auto model = models::CausalLM::load(resolve_model_arg(a.model));
+  models::LoadOptions load_options;
+  if (a.int8_activations) load_options.quantized_activations = ops::QuantizedActivations::int8;
+  const std::string dir = resolve_model_arg(a.model).string();
+  auto model = models::CausalLM::load(dir, load_options);
   const double load_s = seconds_since(t_load);
   const std::int64_t vocab = model->config().vocab_size;
   std::mt19937 rng(1234);
@@ -113,16 +148,22 @@ int run(const Args& a) {
   getrusage(RUSAGE_SELF, &ru);
   const double rss_gib = double(ru.ru_maxrss) / (1024.0 * 1024.0);
   const double bw = read_bandwidth();
+  const LogitError err = a.int8_activations ? int8_logit_error(*model, dir, 32, rng) : LogitError{};
   const Stat p = summarize(pp), g = summarize(tg);
   const double roofline = bw * 1e9 / double(model->weight_bytes());
+  const double streamed = double(model->weight_bytes()) * g.median / 1e9;  // every weight is read once per token
 
   if (a.json) {
     nlohmann::json j = {{"model", a.model}, {"describe", model->describe()}, {"threads", threads},
+                        {"int8_activations", a.int8_activations},
                         {"weight_bytes", model->weight_bytes()}, {"load_s", load_s},
                         {"prefill_tokens", a.prompt_tokens}, {"prefill_tok_s", {{"median", p.median}, {"min", p.min}, {"max", p.max}}},
                         {"decode_tokens", a.gen_tokens}, {"decode_tok_s", {{"median", g.median}, {"min", g.min}, {"max", g.max}}},
                         {"peak_rss_gib", rss_gib}, {"read_bandwidth_gb_s", bw}, {"decode_roofline_tok_s", roofline},
+                        {"decode_weight_gb_s", streamed},
                         {"prefill_runs", pp}, {"decode_runs", tg}};
+    if (a.int8_activations)
+      j["int8_logit_error"] = {{"max_abs", err.max_abs}, {"mean_kl", err.mean_kl}, {"top1_agreement", err.top1}};
     std::puts(j.dump(2).c_str());
     return 0;
   }
@@ -131,8 +172,12 @@ int run(const Args& a) {
   std::printf("  prefill %-4d  %.1f tok/s (%.1f–%.1f)\n", a.prompt_tokens, p.median, p.min, p.max);
   std::printf("  decode %-4d   %.2f tok/s (%.2f–%.2f), %.0f%% of the %.2f tok/s bandwidth roofline\n", a.gen_tokens,
               g.median, g.min, g.max, 100.0 * g.median / roofline, roofline);
+  std::printf("  decode reads  %.1f GB/s of weights\n", streamed);
   std::printf("  peak RSS      %.2f GiB\n", rss_gib);
   std::printf("  read BW       %.1f GB/s\n", bw);
+  if (a.int8_activations)
+    std::printf("  int8 vs f32   decode logits: max |Δ| %.3g, mean KL %.3g, top-1 agreement %.2f (33 steps)\n",
+                err.max_abs, err.mean_kl, err.top1);
   return 0;
 }
 
@@ -143,6 +188,8 @@ CommandRegistrar reg("bench", "Measure load, prefill and decode speed and peak m
   app.add_option("--gen-tokens", a->gen_tokens, "Decode steps (default 64)")->check(CLI::Range(1, 65536));
   app.add_option("--threads", a->threads, "Threads (default: all cores)")->check(CLI::Range(1, 1024));
   app.add_option("--runs", a->runs, "Timed runs after one warm-up (default 3)")->check(CLI::Range(1, 100));
+  app.add_flag("--int8-activations", a->int8_activations,
+               "Quantized layers round their input to int8 (opt-in, faster decode, approximate logits)");
   app.add_flag("--json", a->json, "Print JSON");
   return [a] { return run(*a); };
 });

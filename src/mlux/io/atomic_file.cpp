@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "mlux/error.h"
+#include "mlux/io/mapped_file.h"
 
 namespace mlux::io {
 
@@ -53,6 +54,13 @@ void AtomicFile::commit() {
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes) {
   AtomicFile out(path);
   out.write(bytes);
+  out.commit();
+}
+
+void copy_file_atomic(const std::filesystem::path& from, const std::filesystem::path& to) {
+  const auto source = MappedFile::open(from);
+  AtomicFile out(to);
+  out.write(source->data(), source->size());
   out.commit();
 }
 

@@ -37,4 +37,7 @@ class AtomicFile {
 /// Writes a whole file atomically (one AtomicFile).
 void write_file_atomic(const std::filesystem::path& path, std::string_view bytes);
 
+/// Copies `from` to `to` atomically (overwriting `to`); throws Error naming the file that failed.
+void copy_file_atomic(const std::filesystem::path& from, const std::filesystem::path& to);
+
 }  // namespace mlux::io

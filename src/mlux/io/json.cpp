@@ -1,5 +1,6 @@
 #include "mlux/io/json.h"
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -59,8 +60,11 @@ std::optional<std::int64_t> get_int(const Json& obj, std::string_view key, std::
   const Json* v = field(obj, key);
   if (!v) return std::nullopt;
   if (v->is_number_integer()) return v->get<std::int64_t>();
-  if (v->is_number_float() && v->get<double>() == double(std::int64_t(v->get<double>())))
-    return std::int64_t(v->get<double>());
+  // 2.0 is accepted as 2; the range check comes first because casting a double past int64 is undefined.
+  if (v->is_number_float()) {
+    const double d = v->get<double>();
+    if (std::fabs(d) < 9.2e18 && d == std::trunc(d)) return std::int64_t(d);
+  }
   fail(source, ": '", key, "' must be an integer, not ", type_word(*v), " (", v->dump(), ")");
 }
 

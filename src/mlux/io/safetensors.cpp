@@ -57,10 +57,16 @@ TensorEntry parse_entry(const std::string& name, const Json& v, const std::strin
   auto sh = v.find("shape");
   if (sh == v.end() || !sh->is_array()) fail(at, " has no 'shape' array");
   if (sh->size() > std::size_t(Shape::kMaxDims)) fail(at, " has ", sh->size(), " dimensions; at most 8 are supported");
+  // Dimensions and their product stay below 2^62, so element and byte counts never overflow int64.
+  constexpr std::uint64_t kMaxCount = std::uint64_t(1) << 62;
+  std::uint64_t numel = 1;
   for (const auto& d : *sh) {
     if (!d.is_number_unsigned() && !(d.is_number_integer() && d.get<std::int64_t>() >= 0))
       fail(at, " has an invalid shape ", sh->dump(), " (dimensions must be non-negative integers)");
-    e.shape.push_back(d.get<std::int64_t>());
+    const std::uint64_t dim = d.get<std::uint64_t>();
+    if (dim > kMaxCount || (dim != 0 && numel > kMaxCount / dim)) fail(at, " has an absurdly large shape ", sh->dump());
+    numel *= dim;
+    e.shape.push_back(std::int64_t(dim));
   }
   auto off = v.find("data_offsets");
   if (off == v.end() || !off->is_array() || off->size() != 2 || !(*off)[0].is_number_unsigned() ||
@@ -72,12 +78,9 @@ TensorEntry parse_entry(const std::string& name, const Json& v, const std::strin
     fail(at, " has data_offsets [", e.begin, ", ", e.end, "] outside the data buffer of ", data_size,
          " bytes. The file is truncated or damaged; re-download it.");
   if (e.dtype) {
-    // numel * size must equal the byte span; guard the multiplication against overflow.
-    std::uint64_t bytes = dtype_size(*e.dtype);
-    for (auto d : e.shape) {
-      if (d != 0 && bytes > (std::uint64_t(1) << 62) / std::uint64_t(d)) fail(at, " has an absurdly large shape ", e.shape);
-      bytes *= std::uint64_t(d);
-    }
+    // numel * size must equal the byte span.
+    if (numel > kMaxCount / dtype_size(*e.dtype)) fail(at, " has an absurdly large shape ", e.shape);
+    const std::uint64_t bytes = numel * dtype_size(*e.dtype);
     if (bytes != e.end - e.begin)
       fail(at, " is ", e.dtype_name, " ", e.shape, " = ", bytes, " bytes, but its data_offsets span ", e.end - e.begin,
            " bytes");

@@ -25,17 +25,23 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::filesystem::path& dir, const
   m->root_->assign_paths("", m->hook_count_);
 
   m->checkpoint_ = io::Checkpoint::open(dir);
-  m->parameter_count_ = bind_weights(*m->root_, m->checkpoint_, family, m->config_);
+  const BindResult bound =
+      bind_weights(*m->root_, m->checkpoint_, family, m->config_, {.activations = opt.quantized_activations});
+  m->parameter_count_ = bound.parameters;
+  m->quantization_ = bound.quantization;
 
+  // The dtype most bytes are stored in (for a quantized model: of the unquantized tensors too,
+  // so "q4 g64, bf16").
   std::map<std::string, std::uint64_t> bytes_by_dtype;
   for (const auto& name : m->checkpoint_.names()) {
     const auto& e = m->checkpoint_.entry(name);
-    bytes_by_dtype[e.dtype_name] += e.end - e.begin;
+    if (e.dtype != DType::u32) bytes_by_dtype[e.dtype_name] += e.end - e.begin;
   }
   std::uint64_t best = 0;
   for (const auto& [dt, b] : bytes_by_dtype)
     if (b > best) { best = b; m->weight_dtype_ = dt; }
   for (auto& ch : m->weight_dtype_) ch = char(std::tolower(static_cast<unsigned char>(ch)));
+  if (!bound.quantization.empty()) m->weight_dtype_ = describe_quantization(bound.quantization) + ", " + m->weight_dtype_;
   return m;
 }
 

@@ -12,6 +12,7 @@
 
 #include "mlux/io/safetensors.h"
 #include "mlux/models/model_config.h"
+#include "mlux/models/quantization.h"
 #include "mlux/nn/kv_cache.h"
 #include "mlux/nn/module.h"
 #include "mlux/nn/transformer.h"
@@ -20,6 +21,8 @@ namespace mlux::models {
 
 struct LoadOptions {
   std::filesystem::path config_file;  // default: <dir>/config.json
+  /// How quantized layers treat their input: f32 (exact) or the opt-in int8 path (ops.h).
+  ops::QuantizedActivations quantized_activations = ops::QuantizedActivations::f32;
 };
 
 struct ForwardOptions {
@@ -59,8 +62,10 @@ class CausalLM {
   std::optional<std::int64_t> context_length() const;
 
   std::int64_t parameter_count() const { return parameter_count_; }
+  /// Which modules the checkpoint stores quantized, and how (empty for a float checkpoint).
+  const QuantizationPlan& quantization() const { return quantization_; }
   std::uint64_t weight_bytes() const { return checkpoint_.total_bytes(); }
-  /// The dtype most weights are stored in ("bf16", ...).
+  /// The dtype most weights are stored in ("bf16", ...), after the quantization if any ("q4 g64, bf16").
   std::string weight_dtype() const { return weight_dtype_; }
   /// One line, like the original's repr: "CausalLM(llama, 16L/32H/64D, bf16)".
   std::string describe() const;
@@ -76,6 +81,7 @@ class CausalLM {
   const nn::TextModel* text_ = nullptr;
   int hook_count_ = 0;
   std::int64_t parameter_count_ = 0;
+  QuantizationPlan quantization_;
   std::string weight_dtype_;
 };
 

@@ -17,6 +17,19 @@ std::int64_t require_int(const Json& j, const char* key, const std::string& src)
   return *v;
 }
 
+// Sizes past these belong to no real model: a config.json giving them is damaged (or hostile), and
+// taking them at face value would overflow a product or ask for terabytes. Each is far above the
+// largest released model's (hidden 16384, vocab 262144, 126 layers, 10M positions).
+constexpr std::int64_t kMaxWidth = std::int64_t(1) << 20;      // hidden, intermediate, head_dim
+constexpr std::int64_t kMaxCount = std::int64_t(1) << 14;      // layers, heads
+constexpr std::int64_t kMaxVocab = std::int64_t(1) << 24;
+constexpr std::int64_t kMaxPositions = std::int64_t(1) << 32;
+
+std::int64_t in_range(std::int64_t v, const char* key, std::int64_t max, const std::string& src) {
+  if (v <= 0 || v > max) fail(src, ": '", key, "' is ", v, ", outside 1..", max, ". The config.json is damaged.");
+  return v;
+}
+
 // Keys of `defaults` absent from `cfg` are copied in: some config.json files (Gemma 3's
 // text_config) are written as a diff against the transformers class defaults. An explicit null
 // stays null ("sliding_window": null means no window).
@@ -61,12 +74,16 @@ nn::RopeSpec parse_rope_dict(const Json& p, const Json& top, double default_thet
   r.scaling = rope_scaling_of(type, src);
   r.theta = io::get_number(p, "rope_theta", src).value_or(default_theta);
   const double partial = num("partial_rotary_factor").value_or(1.0);
+  if (!(partial > 0 && partial <= 1)) fail(src, ": 'partial_rotary_factor' is ", partial, "; it must be in (0, 1]");
   r.rotary_dim = std::int64_t(double(c.head_dim) * partial);
   r.factor_given = io::get_number(p, "factor", src);
   r.factor = r.factor_given.value_or(1.0);
   r.low_freq_factor = io::get_number(p, "low_freq_factor", src).value_or(1.0);
   r.high_freq_factor = io::get_number(p, "high_freq_factor", src).value_or(4.0);
-  r.original_max_position_embeddings = std::int64_t(num("original_max_position_embeddings").value_or(0));
+  const double original_max = num("original_max_position_embeddings").value_or(0);
+  if (!(original_max >= 0 && original_max <= double(kMaxPositions)))
+    fail(src, ": 'original_max_position_embeddings' is ", original_max, ", outside 0..", kMaxPositions);
+  r.original_max_position_embeddings = std::int64_t(original_max);
   r.max_position_embeddings = c.max_position_embeddings;
   r.attention_factor = io::get_number(p, "attention_factor", src);
   r.beta_fast = io::get_number(p, "beta_fast", src).value_or(32.0);
@@ -188,17 +205,21 @@ ModelConfig parse_model_config(const Json& config, const std::string& src) {
   if (fam.normalize) fam.normalize(text);
   fill_defaults(text, fam.defaults(c.text_model_type));
 
-  c.vocab_size = require_int(text, "vocab_size", src);
-  c.hidden_size = require_int(text, "hidden_size", src);
-  c.num_hidden_layers = require_int(text, "num_hidden_layers", src);
-  c.num_attention_heads = require_int(text, "num_attention_heads", src);
-  c.num_key_value_heads = io::get_int(text, "num_key_value_heads", src).value_or(c.num_attention_heads);
-  if (c.num_key_value_heads <= 0 || c.num_attention_heads % c.num_key_value_heads != 0)
+  c.vocab_size = in_range(require_int(text, "vocab_size", src), "vocab_size", kMaxVocab, src);
+  c.hidden_size = in_range(require_int(text, "hidden_size", src), "hidden_size", kMaxWidth, src);
+  c.num_hidden_layers = in_range(require_int(text, "num_hidden_layers", src), "num_hidden_layers", kMaxCount, src);
+  c.num_attention_heads = in_range(require_int(text, "num_attention_heads", src), "num_attention_heads", kMaxCount, src);
+  c.num_key_value_heads = in_range(io::get_int(text, "num_key_value_heads", src).value_or(c.num_attention_heads),
+                                   "num_key_value_heads", kMaxCount, src);
+  if (c.num_attention_heads % c.num_key_value_heads != 0)
     fail(src, ": num_attention_heads ", c.num_attention_heads, " is not a multiple of num_key_value_heads ",
          c.num_key_value_heads);
-  c.intermediate_size = io::get_int(text, "intermediate_size", src).value_or(4 * c.hidden_size);
-  c.head_dim = io::get_int(text, "head_dim", src).value_or(c.hidden_size / c.num_attention_heads);
-  c.max_position_embeddings = io::get_int(text, "max_position_embeddings", src).value_or(2048);
+  c.intermediate_size = in_range(io::get_int(text, "intermediate_size", src).value_or(4 * c.hidden_size),
+                                 "intermediate_size", kMaxWidth, src);
+  c.head_dim = in_range(io::get_int(text, "head_dim", src).value_or(c.hidden_size / c.num_attention_heads), "head_dim",
+                        kMaxWidth, src);
+  c.max_position_embeddings = in_range(io::get_int(text, "max_position_embeddings", src).value_or(2048),
+                                       "max_position_embeddings", kMaxPositions, src);
   c.norm_eps = io::get_number(text, "rms_norm_eps", src)
                    .value_or(io::get_number(text, "norm_eps", src)
                                  .value_or(io::get_number(text, "layer_norm_epsilon", src).value_or(1e-6)));
@@ -213,6 +234,8 @@ ModelConfig parse_model_config(const Json& config, const std::string& src) {
   c.bos_token_id = io::get_int(text, "bos_token_id", src);
   c.eos_token_ids = eos_ids(text, src);
   c.dtype = io::get_string(config, "torch_dtype", src).value_or(io::get_string(config, "dtype", src).value_or(""));
+  for (const char* k : {"quantization", "quantization_config"})  // mlx-lm writes both, identical
+    if (c.quantization.is_null() && config.contains(k) && !config[k].is_null()) c.quantization = config[k];
   parse_rope(text, c, src);
   c.layer_types = parse_layer_types(text, fam, c, src);
   for (auto t : c.layer_types)

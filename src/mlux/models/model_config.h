@@ -46,6 +46,7 @@ struct ModelConfig {
   std::vector<std::int64_t> eos_token_ids;     // generation_config.json's, else config.json's
   std::optional<std::int64_t> bos_token_id;
   std::string dtype;                           // torch_dtype / dtype as written ("bfloat16", ...)
+  io::Json quantization;                       // the "quantization" block (else "quantization_config"), or null
 
   /// Number of layers of each type, for summaries.
   std::int64_t count(nn::LayerType t) const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include "mlux/error.h"
 #include "mlux/tensor/tensor.h"
@@ -32,6 +33,17 @@ inline Tensor as_f32_contiguous(const Tensor& t) {
   Tensor c = t.dtype() == DType::f32 ? t.contiguous() : t.to(DType::f32);
   if (reinterpret_cast<std::uintptr_t>(c.bytes()) % alignof(float) != 0) c = c.clone();
   return c;
+}
+
+/// The ids of a gather as int64, each checked to lie in [0, v).
+inline std::vector<std::int64_t> ids_in_range(std::string_view op, const Tensor& ids, std::int64_t v) {
+  require_defined(op, "ids", ids);
+  if (ids.dtype() != DType::i32 && ids.dtype() != DType::i64) fail(op, ": ids must be i32 or i64, got ", dtype_name(ids.dtype()));
+  std::vector<std::int64_t> idx = ids.to_ints();
+  for (std::size_t i = 0; i < idx.size(); ++i)
+    if (idx[i] < 0 || idx[i] >= v)
+      fail(op, ": id ", idx[i], " at position ", i, " is outside the vocabulary [0, ", v, "). Check the tokenizer matches the model.");
+  return idx;
 }
 
 inline int normalize_axis(std::string_view op, int axis, int ndim) {

@@ -10,14 +10,8 @@ namespace mlux::ops {
 Tensor take(const Tensor& table, const Tensor& ids) {
   detail::require_float("take", "table", table);
   detail::require_ndim("take", "table", table, 2);
-  detail::require_defined("take", "ids", ids);
-  if (ids.dtype() != DType::i32 && ids.dtype() != DType::i64)
-    fail("take: ids must be i32 or i64, got ", dtype_name(ids.dtype()));
-  const std::int64_t v = table.dim(0), d = table.dim(1);
-  const std::vector<std::int64_t> idx = ids.to_ints();
-  for (std::size_t i = 0; i < idx.size(); ++i)
-    if (idx[i] < 0 || idx[i] >= v)
-      fail("take: id ", idx[i], " at position ", i, " is outside the vocabulary [0, ", v, "). Check the tokenizer matches the model.");
+  const std::int64_t d = table.dim(1);
+  const std::vector<std::int64_t> idx = detail::ids_in_range("take", ids, table.dim(0));
   Shape out_shape = ids.shape();
   out_shape.push_back(d);
   Tensor out = Tensor::empty(out_shape);

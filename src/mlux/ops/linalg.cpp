@@ -4,18 +4,15 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <vector>
 
 #include "mlux/ops/check.h"
 #include "mlux/ops/cpu/cpu_features.h"
 #include "mlux/ops/cpu/half_matmul.h"
+#include "mlux/ops/matmul_driver.h"
 #include "mlux/ops/ops.h"
 
 namespace mlux::ops {
 namespace {
-
-constexpr std::int64_t kGemvMaxRows = 8;        // up to this many rows of x, stream the weight once per call
-constexpr std::int64_t kParallelWork = 1 << 18;  // multiply-adds below which one thread does it all
 
 cpu::HalfType half_type(DType t) { return t == DType::bf16 ? cpu::HalfType::bf16 : cpu::HalfType::f16; }
 
@@ -23,7 +20,7 @@ cpu::HalfType half_type(DType t) { return t == DType::bf16 ? cpu::HalfType::bf16
 // runs single-threaded (set below), so every thread team in mlux is ours: one pool, sized by the
 // same work thresholds everywhere, never nested.
 void linear_f32(const float* x, std::int64_t M, std::int64_t K, const float* w, std::int64_t N, float* y) {
-#pragma omp parallel if (M * N * K > kParallelWork)
+#pragma omp parallel if (M * N * K > detail::kParallelWork)
   {
     const std::int64_t nt = omp_get_num_threads(), id = omp_get_thread_num();
     const std::int64_t chunk = ((N + nt - 1) / nt + 15) / 16 * 16;
@@ -41,80 +38,42 @@ const bool kOpenBlasSingleThreaded = [] {
   return true;
 }();
 
-// Few rows: every thread takes a contiguous block of weight rows (one memory stream each).
-void linear_half_gemv(cpu::HalfType t, const float* x, std::int64_t M, std::int64_t K, const std::byte* w,
-                      std::int64_t N, float* y) {
+void linear_half(cpu::HalfType t, const float* x, std::int64_t M, std::int64_t K, const std::byte* w, std::int64_t N,
+                 float* y) {
   const bool avx2 = cpu::has_avx2();
-  // Small products run on one thread: waking the team costs more than it saves (and with the
-  // cores oversubscribed, a parallel region waits for every thread to be scheduled).
-#pragma omp parallel if (M * N * K > kParallelWork)
-  {
-    const std::int64_t nt = omp_get_num_threads(), id = omp_get_thread_num();
-    const std::int64_t chunk = ((N + nt - 1) / nt + 3) / 4 * 4;
-    const std::int64_t n0 = std::min(N, id * chunk), n1 = std::min(N, n0 + chunk);
-    if (n0 < n1) {
+  if (M <= detail::kGemvMaxRows) {
+    detail::gemv_rows(M, K, N, [&](std::int64_t n0, std::int64_t n1) {
       if (avx2) cpu::gemv_half_avx2(t, x, M, K, w, 2 * K, n0, n1, y, N);
       else cpu::gemv_half_ref(t, x, M, K, w, 2 * K, n0, n1, y, N);
-    }
-  }
-}
-
-// Many rows: widen a panel of weight rows into a per-thread buffer, then single-threaded sgemm
-// on it (OpenBLAS runs single-threaded inside an OpenMP parallel region). The buffer is reused
-// across calls, so steady-state prefill allocates nothing.
-void linear_half_panels(cpu::HalfType t, const float* x, std::int64_t M, std::int64_t K, const std::byte* w,
-                        std::int64_t N, float* y) {
-  const bool avx2 = cpu::has_avx2();
-  const std::int64_t threads = omp_get_max_threads();
-  std::int64_t nb = std::min<std::int64_t>(256, (N + 2 * threads - 1) / (2 * threads));
-  nb = std::max<std::int64_t>(16, (nb + 15) / 16 * 16);
-  const std::int64_t panels = (N + nb - 1) / nb;
-#pragma omp parallel if (M * N * K > kParallelWork)
-  {
-    thread_local std::vector<float> panel;
-#pragma omp for schedule(dynamic, 1)
-    for (std::int64_t p = 0; p < panels; ++p) {
-      const std::int64_t n0 = p * nb, rows = std::min(nb, N - n0);
-      if (panel.size() < std::size_t(rows * K)) panel.resize(std::size_t(rows * K));
-      if (avx2) cpu::convert_rows_avx2(t, w, 2 * K, K, n0, rows, panel.data());
-      else cpu::convert_rows_ref(t, w, 2 * K, K, n0, rows, panel.data());
-      cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(M), int(rows), int(K), 1.0f, x, int(K), panel.data(),
-                  int(K), 0.0f, y + n0, int(N));
-    }
+    });
+  } else {
+    detail::panel_sgemm(x, M, K, N, y, [&](std::int64_t n0, std::int64_t rows, float* dst) {
+      if (avx2) cpu::convert_rows_avx2(t, w, 2 * K, K, n0, rows, dst);
+      else cpu::convert_rows_ref(t, w, 2 * K, K, n0, rows, dst);
+    });
   }
 }
 
 }  // namespace
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
-  detail::require_f32("linear", "x", x);
   detail::require_float("linear", "weight", weight);
   if (weight.ndim() != 2) fail("linear: weight must be [Out, In], got ", weight.shape());
-  if (x.ndim() == 0) fail("linear: x must have at least one dimension");
   const std::int64_t K = weight.dim(1), N = weight.dim(0);
-  if (x.dim(-1) != K)
-    fail("linear: x is ", x.shape(), " but weight ", weight.shape(), " takes ", K, " inputs on the last axis");
-  if (bias.defined() && (bias.ndim() != 1 || bias.dim(0) != N))
-    fail("linear: bias ", bias.shape(), " does not match weight ", weight.shape(), " (needs [", N, "])");
-  const std::int64_t M = K ? x.numel() / K : 0;
-  Tensor xc = detail::as_f32_contiguous(x);
-  Shape out_shape = x.shape();
-  out_shape[out_shape.size() - 1] = N;
-  Tensor out = Tensor::empty(out_shape);
-  if (M == 0 || N == 0) return out;
-  float* y = out.data<float>();
+  detail::LinearIo io = detail::linear_io(x, K, N, weight.shape(), bias);
+  if (io.M == 0 || N == 0) return io.out;
+  float* y = io.out.data<float>();
 
   if (weight.dtype() == DType::f32) {
     Tensor w = detail::as_f32_contiguous(weight);
-    if (K == 0) std::fill(y, y + M * N, 0.0f);
-    else linear_f32(xc.data<float>(), M, K, w.data<float>(), N, y);
+    if (K == 0) std::fill(y, y + io.M * N, 0.0f);
+    else linear_f32(io.x.data<float>(), io.M, K, w.data<float>(), N, y);
   } else {
     const Tensor w = weight.contiguous();  // a row range of a weight is already contiguous: no copy
-    if (M <= kGemvMaxRows) linear_half_gemv(half_type(w.dtype()), xc.data<float>(), M, K, w.bytes(), N, y);
-    else linear_half_panels(half_type(w.dtype()), xc.data<float>(), M, K, w.bytes(), N, y);
+    linear_half(half_type(w.dtype()), io.x.data<float>(), io.M, K, w.bytes(), N, y);
   }
-  if (bias.defined()) add_into(out, bias.dtype() == DType::f32 ? bias : bias.to(DType::f32));
-  return out;
+  detail::add_bias(io.out, bias);
+  return io.out;
 }
 
 Tensor matmul(const Tensor& a, const Tensor& b) {

@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "mlux/tensor/quantized.h"
 #include "mlux/tensor/tensor.h"
 
 namespace mlux::ops {
@@ -86,6 +87,34 @@ struct ReduceOptions {
 /// Returns [..., Out] f32. Few rows use a fused convert-and-dot GEMV; many rows convert panels of
 /// the weight and call sgemm. Matches torch.nn.functional.linear with f32 accumulation.
 [[nodiscard]] Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias = {});
+
+// ============================================================================================
+// Quantization (MLX affine mode; the layout is in tensor/quantized.h)
+// ============================================================================================
+
+/// MLX's affine quantizer (mx.quantize, mlx/backend/cpu/quantized.cpp) along the last axis of
+/// w [O, I] (f32/f16/bf16), f32 arithmetic: per group, scale = (max − min)/(2^bits − 1), signed so
+/// that the larger-magnitude end is exactly representable (code 0, the bias) and so is 0;
+/// codes = clamp(rint((w − bias)/scale), 0, 2^bits − 1). scales and biases come back in w's dtype.
+/// Throws unless bits ∈ {2,3,4,5,6,8}, group_size ∈ {32,64,128} divides I, and mode is affine.
+[[nodiscard]] QuantizedTensor quantize(const Tensor& w, QuantParams params = {});
+/// scales·q + biases as f32 [O, I]. (MLX returns the scales' dtype; mlux computes in f32.)
+[[nodiscard]] Tensor dequantize(const QuantizedTensor& w);
+/// What a quantized linear does with its input. f32 (the default): exact, what the model computes.
+/// int8 (opt-in): x rounded to int8 per group of the weight (d = max|x|/127) and integer dot
+/// products, as llama.cpp does; faster decode, different logits (docs/quantization.md gives the
+/// measured error). It applies to 4- and 8-bit weights on ≤ 8 rows; everything else runs f32.
+enum class QuantizedActivations { f32, int8 };
+struct QuantizedLinearOptions {
+  QuantizedActivations activations = QuantizedActivations::f32;
+};
+/// y = x · dequantize(w)ᵀ (+ bias) without materialising the weight: x [..., I] f32 → [..., O] f32.
+/// Few rows: fused GEMV in MLX's form (scale·Σx·q + bias·Σx per group); many rows: dequantized
+/// panels + sgemm. Matches mx.quantized_matmul(transpose=True) with f32 accumulation.
+[[nodiscard]] Tensor linear(const Tensor& x, const QuantizedTensor& weight, const Tensor& bias = {},
+                            QuantizedLinearOptions opt = {});
+/// Rows of a quantized table [V, D] picked by ids, dequantized → [..., D] f32 (QuantizedEmbedding).
+[[nodiscard]] Tensor take(const QuantizedTensor& table, const Tensor& ids);
 
 // ============================================================================================
 // Normalisation

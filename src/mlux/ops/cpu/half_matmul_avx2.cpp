@@ -8,19 +8,18 @@
 #include <vector>
 
 #include "mlux/ops/cpu/half_matmul.h"
+#include "mlux/ops/cpu/simd_avx2.h"
 #include "mlux/tensor/half.h"
 
 namespace mlux::ops::cpu {
 namespace {
 
+using avx2::hsum;
+
 template <HalfType T>
 inline __m256 load8(const std::byte* p) {
-  const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  if constexpr (T == HalfType::bf16) {
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(raw), 16));
-  } else {
-    return _mm256_cvtph_ps(raw);
-  }
+  if constexpr (T == HalfType::bf16) return avx2::bf16x8(p);
+  else return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
 }
 
 template <HalfType T>
@@ -28,14 +27,6 @@ inline float load1(const std::byte* p) {
   std::uint16_t h;
   std::memcpy(&h, p, 2);
   return T == HalfType::bf16 ? bf16_to_f32(h) : f16_to_f32(h);
-}
-
-inline float hsum(__m256 v) {
-  const __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-  __m128 s = _mm_add_ps(lo, hi);
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
 }
 
 // 16 consecutive weights as two vectors of 8 floats. bf16: one 32-byte load, then interleaving
