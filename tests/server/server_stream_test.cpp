@@ -153,7 +153,8 @@ TEST_F(ServerStreams, BaseGenerationStreamsTokens) {
 
 TEST_F(ServerStreams, ASecondJobGetsBusy) {
   {
-    auto held = s().server().models().work().acquire("a test job", std::chrono::milliseconds(0));
+    // Waits a little: the previous test's stream may still be letting go of the lock.
+    auto held = s().server().models().work().acquire("a test job", std::chrono::seconds(5));
     auto [status, events] = s().stream("/api/generate", {{"prompt", "Hello"}});
     EXPECT_EQ(status, 409);
     EXPECT_EQ(events[0]["busy"], "a test job");

@@ -87,10 +87,11 @@ class LiveServer {
   std::thread thread_;
 };
 
-/// A test suite sharing one server (the model loads once per suite).
-class SharedServerTest : public ::testing::Test {
+/// A test suite sharing one server (the model loads once per suite), made with `make_limits()`.
+template <server::Limits (*make_limits)()>
+class SharedServer : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { server_ = new LiveServer(); }
+  static void SetUpTestSuite() { server_ = new LiveServer(make_limits()); }
   static void TearDownTestSuite() {
     delete server_;
     server_ = nullptr;
@@ -100,6 +101,8 @@ class SharedServerTest : public ::testing::Test {
  private:
   inline static LiveServer* server_ = nullptr;
 };
+
+using SharedServerTest = SharedServer<&LiveServer::quick_limits>;
 
 /// The events of `events` whose "type" is `type`.
 inline std::vector<nlohmann::json> of_type(const std::vector<nlohmann::json>& events, const std::string& type) {

@@ -1,5 +1,6 @@
-// `mlux serve [--model M] [--host 127.0.0.1] [--port 5050] [--no-browser]`: the explorers in the
-// browser (server/server.h). `mlux` with no arguments runs it on the demo model (main.cpp), and
+// `mlux serve [--model M] [--host 127.0.0.1] [--port 5050] [--no-browser] [limit flags]`: the
+// explorers in the browser (server/server.h; the limit flags are in server_limit_options.h). `mlux`
+// with no arguments runs it on the demo model (main.cpp), and
 // `mlux logit-lens|patching|steering|ablation|base|attention` open straight into one explorer.
 #include <spawn.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 
 #include "mlux/cli/command.h"
 #include "mlux/cli/model_option.h"
+#include "mlux/cli/server_limit_options.h"
 #include "mlux/server/model_manager.h"
 #include "mlux/server/server.h"
 
@@ -23,6 +25,7 @@ struct Args {
   std::string model, host = "127.0.0.1";
   int port = 5050;
   bool no_browser = false;
+  server::Limits limits;
 };
 
 /// Opens `url` with xdg-open in the background when a desktop seems to be there; a failure only
@@ -45,7 +48,7 @@ void open_browser(const std::string& url) {
 
 int serve(const Args& a, const std::string& page) {
   std::fprintf(stderr, "mlux: loading %s...\n", a.model.empty() ? "the demo model" : a.model.c_str());
-  server::Server s({.model = a.model, .host = a.host, .port = a.port});
+  server::Server s({.model = a.model, .host = a.host, .port = a.port, .limits = a.limits});
   const int port = s.bind();
   if (!server::is_loopback_host(a.host))
     std::fprintf(stderr, "mlux: warning: listening on %s, so anyone who can reach this machine can run models on it "
@@ -67,6 +70,7 @@ Setup setup_for(const std::string& page) {
     app.add_option("--host", a->host, "Address to listen on (default 127.0.0.1: this machine only)");
     app.add_option("--port,-p", a->port, "Port (default 5050; 0 picks a free one)")->check(CLI::Range(0, 65535));
     app.add_flag("--no-browser", a->no_browser, "Do not open a browser");
+    add_limit_options(app, a->limits);
     return [a, page] { return serve(*a, page); };
   };
 }

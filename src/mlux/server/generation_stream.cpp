@@ -1,11 +1,18 @@
 #include "mlux/server/generation_stream.h"
 
+#include <algorithm>
+
+#include "mlux/server/http_error.h"
+
 namespace mlux::server {
 
 generate::GenerateOptions generation_options(const JsonRequest& body, const Context& ctx, int default_max_tokens,
                                              double default_temperature) {
   generate::GenerateOptions o;
-  o.max_tokens = body.integer("max_tokens", default_max_tokens, 1, ctx.limits.max_new_tokens);
+  const int limit = ctx.limits.max_new_tokens;
+  o.max_tokens = body.integer("max_tokens", std::min(default_max_tokens, limit), 1, 1 << 30);
+  if (o.max_tokens > limit)
+    field_over_limit("max_tokens", str("is ", o.max_tokens, "; ", limit_text(limit, "--max-new-tokens")), "--max-new-tokens");
   o.sampler.temperature = float(body.number("temperature", default_temperature, 0.0, 5.0));
   o.sampler.top_p = float(body.number("top_p", 1.0, 1e-6, 1.0));
   o.sampler.top_k = body.integer("top_k", 0, 0, 100000);

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "mlux/server/http_error.h"
+#include "mlux/server/json_request.h"
 #include "mlux/server/sse.h"
 
 namespace mlux::server {
@@ -33,14 +34,31 @@ RouteFn json_route(std::function<nlohmann::json(const httplib::Request&)> fn) {
   return route([fn = std::move(fn)](const httplib::Request& req, httplib::Response& res) { send_json(res, fn(req)); });
 }
 
+std::string prompt_text(const Context& ctx, const JsonRequest& body, const std::string& field, bool allow_empty) {
+  std::string text = body.text(field, std::string::npos, allow_empty);
+  if (text.size() > ctx.limits.max_prompt_chars)
+    field_over_limit(field, str("is ", text.size(), " bytes long; ", limit_text(str(ctx.limits.max_prompt_chars, " bytes"), "--max-prompt-kb"),
+                                ". Shorten it"),
+                     "--max-prompt-kb");
+  return text;
+}
+
+void check_prompt_tokens(const Context& ctx, std::size_t tokens, const std::string& field) {
+  if (std::int64_t(tokens) > ctx.limits.max_prompt_tokens)
+    field_over_limit(field, str("is ", tokens, " tokens long; ", limit_text(ctx.limits.max_prompt_tokens, "--max-prompt-tokens"),
+                                ". Shorten the prompt"),
+                     "--max-prompt-tokens");
+}
+
 hooks::TokenBatch prompt_tokens(const Context& ctx, const hooks::HookedModel& model, const std::string& text,
                                 const std::string& field) {
   const auto ids = model.tokenize(text);
-  if (std::int64_t(ids.size()) > ctx.limits.max_prompt_tokens)
-    bad_field(field, str("is ", ids.size(), " tokens long; the limit is ", ctx.limits.max_prompt_tokens, ". Shorten the prompt"));
+  check_prompt_tokens(ctx, ids.size(), field);
   return model.prepare(ids);  // throws past the model's context
 }
 
-WorkLock::Guard take_work(Context& ctx, const std::string& what) { return ctx.models.work().acquire(what, ctx.limits.busy_wait); }
+WorkLock::Guard take_work(Context& ctx, const std::string& what) {
+  return ctx.models.work().acquire(what, {.wait = ctx.limits.busy_wait, .max_waiting = ctx.limits.max_waiting_jobs});
+}
 
 }  // namespace mlux::server

@@ -1,6 +1,6 @@
 // Route wrappers: run a handler, turn what it throws into a JSON error answer (HttpError → its
 // status, mlux::Error → 400 with its message, anything else → 500), and the checks most
-// endpoints share (prompt length in tokens, taking the work lock).
+// endpoints share (prompt length in bytes and tokens, taking the work lock).
 #pragma once
 
 #include <httplib.h>
@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "mlux/hooks/hooked_model.h"
+#include "mlux/server/json_request.h"
 #include "mlux/server/routes.h"
 #include "mlux/server/sse.h"
 
@@ -24,6 +25,11 @@ RouteFn route(RouteFn fn);
 RouteFn json_route(std::function<nlohmann::json(const httplib::Request&)> fn);
 
 void send_json(httplib::Response& res, const nlohmann::json& body, int status = 200);
+
+/// The string in `field`, or 400 when it is longer than the prompt limit (max_prompt_chars).
+std::string prompt_text(const Context& ctx, const JsonRequest& body, const std::string& field, bool allow_empty = false);
+/// 400 when `tokens` is past the prompt limit (max_prompt_tokens).
+void check_prompt_tokens(const Context& ctx, std::size_t tokens, const std::string& field);
 
 /// The prompt in `field` as one prepared row (BOS rule), or 400 when it is longer than the
 /// token limit or tokenizes to nothing.

@@ -23,7 +23,7 @@ AblationJob parse(Context& ctx, const LoadedModel& lm, const std::string& text) 
   const JsonRequest body(text, {"prompt", "kind", "site", "resample", "layers", "positions", "heads"});
   const auto& m = *lm.model;
   const auto c = m.config();
-  AblationJob job{.prompt = prompt_tokens(ctx, m, body.text("prompt", ctx.limits.max_prompt_chars), "prompt")};
+  AblationJob job{.prompt = prompt_tokens(ctx, m, prompt_text(ctx, body, "prompt"), "prompt")};
   const int T = int(job.prompt.length());
   auto& o = job.options;
   o.kind = interp::ablation_kind_from(body.choice("kind", "mean", {"mean", "zero", "resample"}));
@@ -32,7 +32,7 @@ AblationJob parse(Context& ctx, const LoadedModel& lm, const std::string& text) 
   o.positions = body.integers("positions", -T, T - 1, std::size_t(T));
   o.heads = body.integers("heads", 0, int(c.n_heads) - 1, std::size_t(c.n_heads));
   if (o.kind == interp::AblationKind::resample) {
-    const std::string other = body.text("resample", ctx.limits.max_prompt_chars);
+    const std::string other = prompt_text(ctx, body, "resample");
     prompt_tokens(ctx, m, other, "resample");
     o.resample_from = hooks::ModelInput(other);
   }
@@ -41,8 +41,10 @@ AblationJob parse(Context& ctx, const LoadedModel& lm, const std::string& text) 
   const std::size_t heads = o.site != interp::Site::head ? 1 : (o.heads.empty() ? std::size_t(c.n_heads) : o.heads.size());
   job.cells = layers * (o.positions.empty() ? std::size_t(T) : o.positions.size()) * heads;
   if (job.cells > ctx.limits.max_sweep_cells)
-    bad_field("prompt", str("the ablation has ", job.cells, " cells (layers × positions × heads); the limit is ",
-                            ctx.limits.max_sweep_cells, ". Shorten the prompt or pick fewer layers or positions"));
+    field_over_limit("prompt", str("the ablation has ", job.cells, " cells (layers × positions × heads); ",
+                                   limit_text(ctx.limits.max_sweep_cells, "--max-sweep-cells"),
+                                   ". Shorten the prompt or pick fewer layers or positions"),
+                     "--max-sweep-cells");
   return job;
 }
 

@@ -12,7 +12,7 @@ void add_generate_routes(httplib::Server& http, Context& ctx) {
     const JsonRequest body(req.body, {"prompt", MLUX_GENERATION_FIELDS});
     const auto lm = ctx.models.current();
     const auto options = generation_options(body, ctx, 200, 1.0);
-    const auto prompt = prompt_tokens(ctx, *lm->model, body.text("prompt", ctx.limits.max_prompt_chars), "prompt");
+    const auto prompt = prompt_tokens(ctx, *lm->model, prompt_text(ctx, body, "prompt"), "prompt");
     auto guard = take_work(ctx, "generation");
     stream_events(res, ctx.worker, guard, [lm, prompt, options](SseWriter& out) { stream_generation(out, *lm->model, prompt, options); });
   }));

@@ -17,7 +17,7 @@ namespace {
 
 nlohmann::json lens(Context& ctx, const httplib::Request& req) {
   const JsonRequest body(req.body, {"text", "probe", "top_k", "positions"});
-  const std::string text = body.text("text", ctx.limits.max_prompt_chars);
+  const std::string text = prompt_text(ctx, body, "text");
   const std::string probe = body.choice("probe", "resid", {"resid", "attn", "mlp", "attn_out", "mlp_out"});
   const int top_k = body.integer("top_k", 3, 1, 20);
   const auto m = ctx.models.current();
@@ -40,15 +40,16 @@ nlohmann::json lens(Context& ctx, const httplib::Request& req) {
 
 nlohmann::json attention(Context& ctx, const httplib::Request& req) {
   const JsonRequest body(req.body, {"text", "layer", "heads"});
-  const std::string text = body.text("text", ctx.limits.max_prompt_chars);
+  const std::string text = prompt_text(ctx, body, "text");
   const auto m = ctx.models.current();
   const auto c = m->model->config();
   const int layer = body.integer("layer", std::nullopt, 0, int(c.n_layers) - 1);
   const auto heads = body.integers("heads", 0, int(c.n_heads) - 1, std::size_t(c.n_heads));
   const auto batch = prompt_tokens(ctx, *m->model, text, "text");
   if (batch.length() > ctx.limits.max_pattern_tokens)
-    bad_field("text", str("is ", batch.length(), " tokens long; attention patterns are limited to ", ctx.limits.max_pattern_tokens,
-                          " tokens. Shorten the prompt"));
+    field_over_limit("text", str("is ", batch.length(), " tokens long; for attention patterns ",
+                                 limit_text(ctx.limits.max_pattern_tokens, "--max-pattern-tokens"), ". Shorten the prompt"),
+                     "--max-pattern-tokens");
   const auto guard = take_work(ctx, "attention patterns");
   const auto patterns = ctx.worker.call([&] { return interp::attention_patterns(*m->model, batch.rows[0], {layer}, {.heads = heads}); });
   const Tensor& p = patterns.at(layer);  // [1, H, T, T]

@@ -36,8 +36,8 @@ void load_model(Context& ctx, const httplib::Request& req, httplib::Response& re
 
 nlohmann::json chat_format(Context& ctx, const httplib::Request& req) {
   const JsonRequest body(req.body, {"prompt", "system", "add_generation_prompt"});
-  const std::string prompt = body.text("prompt", ctx.limits.max_prompt_chars, true);
-  const std::string system = body.text_or("system", "", ctx.limits.max_prompt_chars);
+  const std::string prompt = prompt_text(ctx, body, "prompt", true);
+  const std::string system = body.has("system") ? prompt_text(ctx, body, "system", true) : std::string();
   const bool generation_prompt = body.boolean("add_generation_prompt", true);
   const auto m = ctx.models.current();
   if (!m->chat)
@@ -63,11 +63,10 @@ void add_model_routes(httplib::Server& http, Context& ctx) {
   http.Post("/api/model/load", route([&ctx](const httplib::Request& req, httplib::Response& res) { load_model(ctx, req, res); }));
   http.Post("/api/tokenize", json_route([&ctx](const httplib::Request& req) {
     const JsonRequest body(req.body, {"text", "add_bos"});
-    const std::string text = body.text("text", ctx.limits.max_prompt_chars, true);
+    const std::string text = prompt_text(ctx, body, "text", true);
     const auto m = ctx.models.current();
     const auto ids = m->model->tokenize(text, body.boolean("add_bos", true));
-    if (std::int64_t(ids.size()) > ctx.limits.max_prompt_tokens)
-      bad_field("text", str("is ", ids.size(), " tokens long; the limit is ", ctx.limits.max_prompt_tokens));
+    check_prompt_tokens(ctx, ids.size(), "text");
     return nlohmann::json{{"tokens", tokens_json(interp::token_infos(*m->model, ids))}};
   }));
   http.Post("/api/chat_template", json_route([&ctx](const httplib::Request& req) { return chat_format(ctx, req); }));

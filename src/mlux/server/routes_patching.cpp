@@ -53,8 +53,8 @@ PatchJob parse(Context& ctx, const LoadedModel& lm, const std::string& body_text
   const auto& m = *lm.model;
   const auto c = m.config();
   PatchJob job;
-  job.source = prompt_tokens(ctx, m, body.text("source", ctx.limits.max_prompt_chars), "source").rows[0];
-  job.target = prompt_tokens(ctx, m, body.text("target", ctx.limits.max_prompt_chars), "target").rows[0];
+  job.source = prompt_tokens(ctx, m, prompt_text(ctx, body, "source"), "source").rows[0];
+  job.target = prompt_tokens(ctx, m, prompt_text(ctx, body, "target"), "target").rows[0];
   auto& r = job.request;
   r.site = interp::site_from(body.choice("site", "resid", {"resid", "attn", "mlp", "head"}));
   r.positions = position_pairs(body, std::int64_t(job.source.size()), std::int64_t(job.target.size()));
@@ -76,8 +76,10 @@ PatchJob parse(Context& ctx, const LoadedModel& lm, const std::string& body_text
   const std::size_t heads = r.site != interp::Site::head ? 1 : (r.heads.empty() ? std::size_t(c.n_heads) : r.heads.size());
   job.cells = job.layers.size() * positions * heads;
   if (job.cells > ctx.limits.max_sweep_cells)
-    bad_field("positions", str("the sweep has ", job.cells, " cells (layers × positions × heads); the limit is ",
-                               ctx.limits.max_sweep_cells, ". Pick fewer layers, positions or heads"));
+    field_over_limit("positions", str("the sweep has ", job.cells, " cells (layers × positions × heads); ",
+                                      limit_text(ctx.limits.max_sweep_cells, "--max-sweep-cells"),
+                                      ". Pick fewer layers, positions or heads"),
+                     "--max-sweep-cells");
   return job;
 }
 

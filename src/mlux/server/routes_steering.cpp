@@ -23,8 +23,8 @@ nlohmann::json compute_vector(Context& ctx, const httplib::Request& req) {
   const JsonRequest body(req.body, {"positive", "negative", "layer", "method"});
   const auto lm = ctx.models.current();
   const auto c = lm->model->config();
-  const std::string positive = body.text("positive", ctx.limits.max_prompt_chars);
-  const std::string negative = body.text("negative", ctx.limits.max_prompt_chars);
+  const std::string positive = prompt_text(ctx, body, "positive");
+  const std::string negative = prompt_text(ctx, body, "negative");
   prompt_tokens(ctx, *lm->model, positive, "positive");
   prompt_tokens(ctx, *lm->model, negative, "negative");
   const int layer = body.integer("layer", int(2 * c.n_layers / 3), 0, int(c.n_layers) - 1);
@@ -71,7 +71,7 @@ void generate_steered(Context& ctx, const httplib::Request& req, httplib::Respon
   const auto lm = ctx.models.current();
   const auto c = lm->model->config();
   auto options = generation_options(body, ctx, 100, 0.7);
-  const auto prompt = prompt_tokens(ctx, *lm->model, body.text("prompt", ctx.limits.max_prompt_chars), "prompt");
+  const auto prompt = prompt_tokens(ctx, *lm->model, prompt_text(ctx, body, "prompt"), "prompt");
   const interp::SteerOptions where{.layers = body.integers("layers", 0, int(c.n_layers) - 1, std::size_t(c.n_layers)),
                                    .alpha = float(body.number("alpha", 0.5, -1000, 1000)),
                                    .first_position = body.integer("from_position", 0, 0, 1 << 20)};

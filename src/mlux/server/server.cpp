@@ -4,9 +4,12 @@
 
 #include <csignal>
 
+#include "mlux/server/connection.h"
 #include "mlux/server/handlers.h"
+#include "mlux/server/http_server.h"
 #include "mlux/server/model_manager.h"
 #include "mlux/server/routes.h"
+#include "mlux/server/transport_errors.h"
 
 namespace mlux::server {
 namespace {
@@ -21,17 +24,35 @@ std::string host_name(const std::string& header) {
   return header.substr(0, header.find(':'));
 }
 
+/// Methods whose body httplib reads; any other request's body would be read as the next request.
+bool body_is_read(const std::string& method) {
+  return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE" || method == "PRI";
+}
+
+/// Makes the answer being written the connection's last (Connection::close_after_answer).
+void close_after(httplib::Response& res) {
+  if (auto* connection = Connection::current()) connection->close_after_answer();
+  res.set_header("Connection", "close");
+}
+
+/// Answers `error` before the request's body is read, so the connection must close after it.
+httplib::Server::HandlerResponse refuse(httplib::Response& res, const HttpError& error) {
+  close_after(res);
+  send_json(res, error.body(), error.status());
+  return httplib::Server::HandlerResponse::Handled;
+}
+
 }  // namespace
 
 bool is_loopback_host(const std::string& host) { return is_local_name(host); }
 
 struct Server::Impl {
-  explicit Impl(ServerOptions o) : options(std::move(o)), models(options.model), ctx{models, options.limits, {}} {}
+  explicit Impl(ServerOptions o) : options(std::move(o)), models(options.model), ctx{models, options.limits, {}}, http(options.limits) {}
 
   ServerOptions options;
   ModelManager models;
   Context ctx;
-  httplib::Server http;
+  HttpServer http;
   bool bound = false;
 };
 
@@ -39,22 +60,27 @@ Server::Server(ServerOptions options) : impl_(std::make_unique<Impl>(std::move(o
   std::signal(SIGPIPE, SIG_IGN);  // a client that hangs up mid-stream must not kill the server
   auto& http = impl_->http;
   const bool loopback = is_loopback_host(impl_->options.host);
-  http.set_payload_max_length(impl_->options.limits.max_body_bytes);
-  http.set_pre_routing_handler([loopback](const httplib::Request& req, httplib::Response& res) {
+  const Limits& limits = impl_->options.limits;
+  http.set_pre_routing_handler([loopback, &limits](const httplib::Request& req, httplib::Response& res) {
     // Bound to loopback, only this machine's names are accepted: a page elsewhere cannot reach the
     // server through a DNS name rebound to 127.0.0.1.
-    if (!loopback || is_local_name(host_name(req.get_header_value("Host")))) return httplib::Server::HandlerResponse::Unhandled;
-    send_json(res, {{"error", "forbidden: this server only answers requests addressed to localhost or 127.0.0.1"}}, 403);
-    return httplib::Server::HandlerResponse::Handled;
+    if (loopback && !is_local_name(host_name(req.get_header_value("Host"))))
+      return refuse(res, HttpError(403, "forbidden: this server only answers requests addressed to localhost or 127.0.0.1"));
+    if (auto error = framing_error(req, limits)) return refuse(res, *error);
+    auto* connection = Connection::current();
+    if (!connection) return httplib::Server::HandlerResponse::Unhandled;
+    connection->allow_body(limits.max_body_bytes);
+    const auto length = req.get_header_value("Content-Length");
+    if (!body_is_read(req.method) && !length.empty() && length != "0") close_after(res);
+    return httplib::Server::HandlerResponse::Unhandled;
   });
-  http.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    if (res.status == 404)
-      send_json(res, {{"error", "not found: " + req.method + " " + req.path + ". See docs/server-api.md for the endpoints"}}, 404);
-    else if (res.status == 413)
-      send_json(res, {{"error", "the request body is too large; send a smaller request"}}, 413);
-    else
-      send_json(res, {{"error", "HTTP " + std::to_string(res.status)}}, res.status);
+  http.set_error_handler([&limits](const httplib::Request& req, httplib::Response& res) {
+    if (!res.body.empty()) return;  // a route's own error answer
+    const auto error = transport_error(req, res.status, limits);
+    // Past a 404 the request was read whole; past any other status httplib chose, what follows on
+    // the connection is the rest of a request it gave up on, not a new one.
+    if (error.status() != 404) close_after(res);
+    send_json(res, error.body(), error.status());
   });
   auto& ctx = impl_->ctx;
   add_model_routes(http, ctx);
@@ -74,6 +100,7 @@ int Server::bind() {
   if (port < 0)
     fail("serve: cannot listen on ", o.host, ":", o.port, " (in use, or not an address of this machine). Pick another --port "
          "(0 takes any free one) or --host");
+  impl_->http.deepen_accept_queue();
   impl_->bound = true;
   return port;
 }
