@@ -23,8 +23,8 @@ family has a default pattern), and `reference.safetensors`:
 Some fixtures add a second case (`reference-short.safetensors`: a prompt short enough to stay
 inside the original context, for rope variants that switch on sequence length).
 
-`<name>-bf16/` fixtures hold the same model with weights rounded to bf16 (saved as bf16); their
-reference is the f32 forward of the rounded weights.
+Every fixture has a `<name>-bf16/` twin: the same model with weights rounded to bf16 (saved as
+bf16), whose reference is the f32 forward of the rounded weights.
 """
 import argparse
 import copy
@@ -61,26 +61,26 @@ def fixture_specs():
         dict(bf16=True))
     specs["llama-tied-bias"] = ("LlamaForCausalLM", L.LlamaConfig, dict(
         COMMON, tie_word_embeddings=True, attention_bias=True, mlp_bias=True, rms_norm_eps=1e-6,
-        rope_parameters=dict(rope_type="linear", rope_theta=10000.0, factor=2.0)), {})
+        rope_parameters=dict(rope_type="linear", rope_theta=10000.0, factor=2.0)), dict(bf16=True))
     specs["llama-dynamic"] = ("LlamaForCausalLM", L.LlamaConfig, dict(
         COMMON, max_position_embeddings=16, tie_word_embeddings=False,
-        rope_parameters=dict(rope_type="dynamic", rope_theta=10000.0, factor=2.0)), dict(short=True))
+        rope_parameters=dict(rope_type="dynamic", rope_theta=10000.0, factor=2.0)), dict(bf16=True, short=True))
     specs["llama-yarn"] = ("LlamaForCausalLM", L.LlamaConfig, dict(
         COMMON, tie_word_embeddings=False,
         rope_parameters=dict(rope_type="yarn", rope_theta=10000.0, factor=4.0,
-                             original_max_position_embeddings=16, beta_fast=32.0, beta_slow=1.0)), {})
+                             original_max_position_embeddings=16, beta_fast=32.0, beta_slow=1.0)), dict(bf16=True))
     specs["mistral-sliding"] = ("MistralForCausalLM", L.MistralConfig, dict(
         COMMON, num_key_value_heads=1, head_dim=16, sliding_window=5, tie_word_embeddings=False,
-        rope_parameters=dict(rope_type="default", rope_theta=1000000.0)), {})
+        rope_parameters=dict(rope_type="default", rope_theta=1000000.0)), dict(bf16=True))
     specs["qwen2"] = ("Qwen2ForCausalLM", L.Qwen2Config, dict(
         COMMON, tie_word_embeddings=True, use_sliding_window=True, max_window_layers=1, sliding_window=6,
-        rope_parameters=dict(rope_type="default", rope_theta=1000000.0)), {})
+        rope_parameters=dict(rope_type="default", rope_theta=1000000.0)), dict(bf16=True))
     specs["qwen3"] = ("Qwen3ForCausalLM", L.Qwen3Config, dict(
         COMMON, head_dim=32, tie_word_embeddings=False,
         rope_parameters=dict(rope_type="default", rope_theta=1000000.0)), dict(bf16=True))
     specs["gemma"] = ("GemmaForCausalLM", L.GemmaConfig, dict(
         COMMON, head_dim=32, num_key_value_heads=1, hidden_act="gelu_pytorch_tanh",
-        rope_parameters=dict(rope_type="default", rope_theta=10000.0)), {})
+        rope_parameters=dict(rope_type="default", rope_theta=10000.0)), dict(bf16=True))
     specs["gemma2"] = ("Gemma2ForCausalLM", L.Gemma2Config, dict(
         COMMON, num_hidden_layers=4, head_dim=16, query_pre_attn_scalar=24, attn_logit_softcapping=5.0,
         final_logit_softcapping=3.0, sliding_window=6, hidden_activation="gelu_pytorch_tanh",
@@ -90,14 +90,14 @@ def fixture_specs():
         layer_types=["sliding_attention", "sliding_attention", "sliding_attention", "full_attention"],
         rope_parameters={"full_attention": dict(rope_type="linear", rope_theta=1000000.0, factor=2.0),
                          "sliding_attention": dict(rope_type="default", rope_theta=10000.0)})
-    specs["gemma3-text"] = ("Gemma3ForCausalLM", L.Gemma3TextConfig, gemma3_text, {})
+    specs["gemma3-text"] = ("Gemma3ForCausalLM", L.Gemma3TextConfig, gemma3_text, dict(bf16=True))
     specs["gemma3-mm"] = ("Gemma3ForConditionalGeneration", L.Gemma3Config, dict(
         text_config=dict(gemma3_text, num_hidden_layers=2,
                          layer_types=["sliding_attention", "full_attention"]),
         vision_config=dict(hidden_size=32, intermediate_size=64, num_hidden_layers=1, num_attention_heads=2,
                            image_size=28, patch_size=14),
         mm_tokens_per_image=4, boi_token_index=258, eoi_token_index=259, image_token_index=260,
-        bos_token_id=1, eos_token_id=2, pad_token_id=0), {})
+        bos_token_id=1, eos_token_id=2, pad_token_id=0), dict(bf16=True))
     specs["phi3"] = ("Phi3ForCausalLM", L.Phi3Config, dict(
         COMMON, max_position_embeddings=64, original_max_position_embeddings=16, tie_word_embeddings=False,
         sliding_window=None, rope_parameters=dict(
@@ -106,7 +106,7 @@ def fixture_specs():
             short_factor=[1.0, 1.3, 1.7, 2.2], long_factor=[1.1, 2.5, 4.0, 7.5])),
         dict(bf16=True, short=True))
     specs["gpt2"] = ("GPT2LMHeadModel", L.GPT2Config, dict(
-        vocab_size=VOCAB, n_embd=64, n_layer=3, n_head=4, n_positions=64, bos_token_id=1, eos_token_id=2), {})
+        vocab_size=VOCAB, n_embd=64, n_layer=3, n_head=4, n_positions=64, bos_token_id=1, eos_token_id=2), dict(bf16=True))
     specs["lfm2"] = ("Lfm2ForCausalLM", L.Lfm2Config, dict(
         COMMON, num_hidden_layers=4, intermediate_size=96, block_auto_adjust_ff_dim=True,
         block_ffn_dim_multiplier=1.0, block_multiple_of=32, conv_L_cache=3, norm_eps=1e-5,
