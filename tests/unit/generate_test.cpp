@@ -4,6 +4,8 @@
 // memory once warm.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "mlux/generate/generator.h"
 #include "mlux/interp/attention_patterns.h"
 #include "mlux/io/safetensors.h"
@@ -99,6 +101,36 @@ TEST(Sampler, RepetitionPenaltyDividesPositiveAndMultipliesNegativeLogitsOnce) {
   generate::Sampler mild({.repetition_penalty = 1.5f});
   EXPECT_EQ(mild.sample(logits, history), 0);    // 2/1.5 = 1.33 still wins (penalised once, not twice)
   EXPECT_NE(test::error_of([] { generate::Sampler({.top_p = 0.0f}); }).find("top_p"), std::string::npos);
+}
+
+// Draw frequencies against the distributions each filter defines (computed here from the
+// probabilities, not by the sampler): p = (0.5, 0.3, 0.15, 0.05).
+TEST(Sampler, TemperatureTopKTopPAndMinPDrawFromTheRightDistribution) {
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
+  auto frequencies = [&](generate::SamplerOptions o) {
+    o.seed = 11;
+    generate::Sampler sampler(o);
+    std::vector<double> f(logits.size(), 0.0);
+    constexpr int kDraws = 40000;
+    for (int i = 0; i < kDraws; ++i) f[std::size_t(sampler.sample(logits, {}))] += 1.0 / kDraws;
+    return f;
+  };
+  auto expect_near = [](const std::vector<double>& got, const std::vector<double>& want, const char* what) {
+    for (std::size_t i = 0; i < want.size(); ++i) {
+      if (want[i] == 0.0) EXPECT_EQ(got[i], 0.0) << what << ": id " << i << " must never be drawn";
+      else EXPECT_NEAR(got[i], want[i], 0.012) << what << ": id " << i;
+    }
+  };
+  // The kept set is {0, 1} for each of these filters: renormalised 0.5/0.8 and 0.3/0.8.
+  const std::vector<double> first_two = {0.625, 0.375, 0.0, 0.0};
+  expect_near(frequencies({.temperature = 1.0f}), {0.5, 0.3, 0.15, 0.05}, "temperature 1");
+  expect_near(frequencies({.temperature = 1.0f, .top_k = 2}), first_two, "top_k 2");
+  expect_near(frequencies({.temperature = 1.0f, .top_p = 0.7f}), first_two, "top_p 0.7 (0.5 < 0.7 <= 0.8)");
+  expect_near(frequencies({.temperature = 1.0f, .min_p = 0.35f}), first_two, "min_p 0.35 (cut at 0.175)");
+  // Temperature 2: p^(1/2), renormalised.
+  const double r[] = {std::sqrt(0.5), std::sqrt(0.3), std::sqrt(0.15), std::sqrt(0.05)};
+  const double z = r[0] + r[1] + r[2] + r[3];
+  expect_near(frequencies({.temperature = 2.0f}), {r[0] / z, r[1] / z, r[2] / z, r[3] / z}, "temperature 2");
 }
 
 TEST_F(DemoGeneration, HooksRunAtEveryStepWithAbsolutePositions) {

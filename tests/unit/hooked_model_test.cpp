@@ -177,6 +177,17 @@ TEST_F(DemoModel, WrongShapeFromAHookNamesTheHookAndBothShapes) {
   EXPECT_NE(e.find(str("[1, ", T, ", 256]")), std::string::npos) << e;
 }
 
+TEST_F(DemoModel, WrongDtypeFromAHookNamesTheHookAndBothDtypes) {
+  const auto e = test::error_of([&] {
+    model_->run_with_hooks("Hi", {{"model.layers.0", [](const Tensor& o, const HookContext&) {
+                                     return std::optional<Tensor>(o.to(DType::bf16));
+                                   }}});
+  });
+  EXPECT_NE(e.find("'model.layers.0'"), std::string::npos) << e;
+  EXPECT_NE(e.find("returned bf16"), std::string::npos) << e;
+  EXPECT_NE(e.find("f32"), std::string::npos) << e;
+}
+
 TEST_F(DemoModel, AliasesNameTheSamePoints) {
   auto [l, c] = model_->run_with_cache("a b c", {"blocks.2.hook_resid_pre", "blocks.1.hook_resid_post", "model.layers.1",
                                                  "blocks.2.hook_resid_mid", "model.layers.2.hook_resid_mid",
