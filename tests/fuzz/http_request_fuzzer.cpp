@@ -24,6 +24,14 @@ struct Running {
   std::unique_ptr<mlux::server::Server> server;
   std::thread thread;
   int port = 0;
+  Running() = default;
+  Running(Running&&) = default;
+  // At exit (the replay runner, or libFuzzer's -runs limit) the server stops before its thread
+  // is joined; destroying a joinable std::thread would terminate the process.
+  ~Running() {
+    if (server) server->stop();
+    if (thread.joinable()) thread.join();
+  }
 };
 
 Running& running() {

@@ -3,10 +3,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <tuple>
 
 #include "mlux/io/json.h"
 #include "mlux/io/safetensors.h"
 #include "mlux/models/causal_lm.h"
+#include "mlux/models/registry.h"
 #include "test_util.h"
 
 namespace mlux {
@@ -89,6 +91,28 @@ TEST_F(ModelLoadErrors, ImplausibleSizesAreRefused) {
   j["partial_rotary_factor"] = 40.0;
   write_config(j);
   EXPECT_NE(load_error().find("'partial_rotary_factor' is 40"), std::string::npos);
+}
+
+// Found by the config fuzzer: family-specific keys of the wrong type or value (LFM2's conv_bias
+// as a number, Gemma 3's window pattern 0 — a division by zero) are errors naming the key.
+TEST(FamilyConfigErrors, FamilyKeysAreCheckedLikeTheCommonOnes) {
+  auto build_error = [](const char* fixture, const char* key, const io::Json& value) {
+    io::Json j = io::read_json_file(test::golden_dir() / fixture / "config.json");
+    io::Json& text = j.contains("text_config") ? j["text_config"] : j;
+    text[key] = value;
+    text.erase("layer_types");  // so the family's default pattern is what runs
+    return test::error_of([&] {
+      const auto c = models::parse_model_config(j, "config.json");
+      (void)models::family_for(c.text_model_type, "config.json").build(c);
+    });
+  };
+  for (const auto& [fixture, key, value] : std::vector<std::tuple<const char*, const char*, io::Json>>{
+           {"lfm2", "conv_bias", 4}, {"lfm2", "conv_L_cache", -1}, {"lfm2", "block_multiple_of", 0},
+           {"lfm2", "block_auto_adjust_ff_dim", "yes"}, {"gemma3-text", "sliding_window_pattern", 0},
+           {"qwen2", "max_window_layers", -2}, {"gpt2", "scale_attn_weights", "no"}}) {
+    const auto e = build_error(fixture, key, value);
+    EXPECT_NE(e.find(std::string("'") + key + "'"), std::string::npos) << fixture << " " << key << ": " << e;
+  }
 }
 
 TEST_F(ModelLoadErrors, MissingTensorIsNamed) {

@@ -100,6 +100,14 @@ TEST_F(Safetensors, RejectsMalformedHeaderJson) {
   EXPECT_NE(e.find("malformed JSON header"), std::string::npos) << e;
 }
 
+// Found by the safetensors fuzzer: a number past double's range is nlohmann's out_of_range, not a
+// parse_error; it is still a malformed header.
+TEST_F(Safetensors, RejectsNumbersPastDoubleInTheHeader) {
+  const auto p = raw(R"({"w":{"dtype":"F32","shape":[8e888],"data_offsets":[0,4]}})", 4);
+  const std::string e = test::error_of([&] { io::SafetensorsFile::open(p); });
+  EXPECT_NE(e.find("malformed JSON header"), std::string::npos) << e;
+}
+
 TEST_F(Safetensors, RejectsOffsetsOutsideTheData) {
   const auto p = raw(R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16]}})", 8);
   const std::string e = test::error_of([&] { io::SafetensorsFile::open(p); });

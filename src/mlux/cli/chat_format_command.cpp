@@ -33,7 +33,7 @@ ordered_json read_json_file(const std::string& path, const char* what) {
   text << in.rdbuf();
   try {
     return ordered_json::parse(text.str());
-  } catch (const ordered_json::parse_error& e) {
+  } catch (const ordered_json::exception& e) {  // syntax, or a number past double
     fail("chat-format: the ", what, " file '", path, "' is not valid JSON: ", e.what());
   }
 }

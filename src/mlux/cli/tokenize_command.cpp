@@ -71,7 +71,7 @@ int run_jsonl(const Tokenizer& tok, const TokenizeArgs& args) {
     nlohmann::json text;
     try {
       text = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error&) {
+    } catch (const nlohmann::json::exception&) {  // not JSON, or a number past double
     }
     if (!text.is_string())
       fail("tokenize: ", args.jsonl_file, " line ", number, ": expected one JSON string per line, like \"Hello\\n\", got '",

@@ -84,13 +84,22 @@ SteeringVector SteeringVector::load(const std::filesystem::path& path) {
     fail("steering: '", path.string(), "' is not a steering vector file (no 'steering_vector' tensor or 'layer' metadata)");
   SteeringVector v;
   v.vector = f->tensor("steering_vector").to(DType::f32);
-  v.layer = std::stoi(meta.at("layer"));
+  const std::string& layer = meta.at("layer");
+  if (layer.empty() || layer.size() > 6 || layer.find_first_not_of("0123456789") != std::string::npos)
+    fail("steering: '", path.string(), "' has layer metadata '", layer, "', not a layer number");
+  v.layer = std::stoi(layer);
   v.hook = meta.count("hook") ? meta.at("hook") : "";
   v.method = meta.count("method") && meta.at("method") == "mean_tokens" ? SteeringMethod::mean_tokens : SteeringMethod::last_token;
   v.model = meta.count("model") ? meta.at("model") : "";
-  if (meta.count("prompts"))
-    for (const auto& p : io::parse_json(meta.at("prompts"), path.string()))
-      v.pairs.emplace_back(p.value("positive", ""), p.value("negative", ""));
+  if (meta.count("prompts")) {
+    const io::Json prompts = io::parse_json(meta.at("prompts"), path.string());
+    if (!prompts.is_array()) fail("steering: '", path.string(), "' has 'prompts' metadata that is not a list of pairs");
+    for (const auto& p : prompts) {
+      if (!p.is_object()) fail("steering: '", path.string(), "' has a 'prompts' entry that is not a {positive, negative} pair");
+      v.pairs.emplace_back(io::get_string(p, "positive", path.string()).value_or(""),
+                           io::get_string(p, "negative", path.string()).value_or(""));
+    }
+  }
   return v;
 }
 

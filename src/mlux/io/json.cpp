@@ -45,6 +45,8 @@ Json parse_json(std::string_view text, std::string_view source) {
   } catch (const Json::parse_error& e) {
     fail(source, ": malformed JSON at ", line_col(text, e.byte > 0 ? e.byte - 1 : 0), " (", e.what(),
          "). Fix or re-download the file.");
+  } catch (const Json::exception& e) {  // a number past double's range
+    fail(source, ": malformed JSON (", e.what(), "). Fix or re-download the file.");
   }
 }
 

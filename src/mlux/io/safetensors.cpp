@@ -33,7 +33,7 @@ Json parse_header(std::string_view text, const std::string& where) {
   Json j;
   try {
     j = Json::parse(text, cb);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // syntax, or a number past double
     fail("safetensors: '", where, "' has a malformed JSON header (", e.what(),
          "). The file is damaged or not a safetensors file; re-download it.");
   }

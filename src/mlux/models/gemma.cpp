@@ -5,6 +5,7 @@
 // Multimodal Gemma 3 checkpoints keep the language model under language_model.* (vision dropped).
 #include <cmath>
 
+#include "mlux/error.h"
 #include "mlux/models/decoder_defaults.h"
 #include "mlux/models/registry.h"
 
@@ -30,20 +31,22 @@ io::Json defaults(const std::string& type) {
 
 // Gemma 1 configs often say "hidden_act": "gelu" while the model was trained with the tanh
 // approximation (transformers 4.38–4.4x forced it); follow hidden_activation when present.
-void normalize(io::Json& j) {
-  if (j.value("model_type", "") == "gemma" && !j.contains("hidden_activation") && j.value("hidden_act", "") == "gelu")
+void normalize(io::Json& j, const std::string& src) {
+  if (io::get_string(j, "model_type", src) == "gemma" && !j.contains("hidden_activation") &&
+      io::get_string(j, "hidden_act", src) == "gelu")
     j["hidden_activation"] = "gelu_pytorch_tanh";
 }
 
-std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n) {
+std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n, const std::string& src) {
   std::vector<nn::LayerType> out(std::size_t(n), nn::LayerType::full_attention);
-  const std::string type = j.value("model_type", "gemma");
+  const std::string type = io::get_string(j, "model_type", src).value_or("gemma");
   if (type == "gemma2")
     for (std::int64_t i = 0; i < n; i += 2) out[std::size_t(i)] = nn::LayerType::sliding_attention;
   if (type == "gemma3_text") {
     std::int64_t pattern = 6;
     for (const char* k : {"_sliding_window_pattern", "sliding_window_pattern"})  // the public key wins
       if (j.contains(k) && j[k].is_number_integer()) pattern = j[k].get<std::int64_t>();
+    if (pattern <= 0) fail(src, ": 'sliding_window_pattern' must be positive, got ", pattern);
     for (std::int64_t i = 0; i < n; ++i)
       if ((i + 1) % pattern != 0) out[std::size_t(i)] = nn::LayerType::sliding_attention;
   }

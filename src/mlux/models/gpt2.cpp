@@ -4,6 +4,7 @@
 // checkpoints store Conv1D weights [in, out]: they are transposed at load.
 #include <cmath>
 
+#include "mlux/error.h"
 #include "mlux/models/decoder_defaults.h"
 #include "mlux/models/registry.h"
 
@@ -14,7 +15,7 @@ void rename(io::Json& j, const char* from, const char* to) {
   if (j.contains(from) && !j.contains(to)) j[to] = j[from];
 }
 
-void normalize(io::Json& j) {
+void normalize(io::Json& j, const std::string&) {
   rename(j, "n_embd", "hidden_size");
   rename(j, "n_layer", "num_hidden_layers");
   rename(j, "n_head", "num_attention_heads");
@@ -39,8 +40,8 @@ nn::TransformerSpec build(const ModelConfig& c) {
   s.final_norm_name = "ln_f";
   s.final_norm = ln;
   s.tie_word_embeddings = true;
-  const bool scale = c.text.value("scale_attn_weights", true);
-  const bool by_layer = c.text.value("scale_attn_by_inverse_layer_idx", false);
+  const bool scale = io::get_bool(c.text, "scale_attn_weights", c.source()).value_or(true);
+  const bool by_layer = io::get_bool(c.text, "scale_attn_by_inverse_layer_idx", c.source()).value_or(false);
   for (std::size_t i = 0; i < s.layers.size(); ++i) {
     auto& l = s.layers[i];
     l.norm = ln;

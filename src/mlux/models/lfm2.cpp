@@ -2,13 +2,14 @@
 // (layer_types / full_attn_idxs); attention has per-head q/k RMSNorm and names its output
 // projection out_proj; the MLP is w1 (gate), w3 (up), w2 (down) under feed_forward; norms are
 // operator_norm / ffn_norm, and the final norm is called embedding_norm; tied head.
+#include "mlux/error.h"
 #include "mlux/models/decoder_defaults.h"
 #include "mlux/models/registry.h"
 
 namespace mlux::models {
 namespace {
 
-void normalize(io::Json& j) {
+void normalize(io::Json& j, const std::string&) {
   if (j.contains("block_ff_dim") && !j.contains("intermediate_size")) j["intermediate_size"] = j["block_ff_dim"];
   if (j.contains("tie_embedding") && !j.contains("tie_word_embeddings")) j["tie_word_embeddings"] = j["tie_embedding"];
 }
@@ -19,7 +20,7 @@ io::Json defaults(const std::string&) {
           {"tie_word_embeddings", true}, {"rope_theta", 1000000.0}, {"max_position_embeddings", 128000}};
 }
 
-std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n) {
+std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n, const std::string&) {
   std::vector<nn::LayerType> out(std::size_t(n), nn::LayerType::conv);
   if (j.contains("full_attn_idxs") && j["full_attn_idxs"].is_array())
     for (const auto& i : j["full_attn_idxs"])
@@ -31,15 +32,26 @@ std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n) {
 // transformers' Lfm2MLP width rule (take 2/3, apply the multiplier, round up to block_multiple_of).
 std::int64_t ffn_width(const ModelConfig& c) {
   std::int64_t w = c.intermediate_size;
-  if (c.text.value("block_auto_adjust_ff_dim", true)) {
+  if (io::get_bool(c.text, "block_auto_adjust_ff_dim", c.source()).value_or(true)) {
     w = std::int64_t(2.0 * double(w) / 3.0);
-    if (c.text.contains("block_ffn_dim_multiplier") && c.text["block_ffn_dim_multiplier"].is_number()) {
-      const std::int64_t m = c.text.value("block_multiple_of", std::int64_t(256));
-      w = std::int64_t(c.text["block_ffn_dim_multiplier"].get<double>() * double(w));
+    if (auto multiplier = io::get_number(c.text, "block_ffn_dim_multiplier", c.source())) {
+      const std::int64_t m = io::get_int(c.text, "block_multiple_of", c.source()).value_or(256);
+      const double scaled = *multiplier * double(w);
+      if (m <= 0 || m > w + 1 || !(scaled >= 1 && scaled <= double(std::int64_t(1) << 24)))
+        fail(c.source(), ": 'block_ffn_dim_multiplier' ", *multiplier, " and 'block_multiple_of' ", m,
+             " give no sensible feed-forward width for intermediate_size ", c.intermediate_size);
+      w = std::int64_t(scaled);
       w = m * ((w + m - 1) / m);
     }
   }
   return w;
+}
+
+// The depthwise conv's kernel length (LFM2 uses 3).
+std::int64_t conv_kernel_size(const ModelConfig& c) {
+  const std::int64_t k = io::get_int(c.text, "conv_L_cache", c.source()).value_or(3);
+  if (k < 1 || k > 1024) fail(c.source(), ": 'conv_L_cache' is ", k, ", outside 1..1024");
+  return k;
 }
 
 nn::TransformerSpec build(const ModelConfig& c) {
@@ -58,7 +70,7 @@ nn::TransformerSpec build(const ModelConfig& c) {
     if (l.type == nn::LayerType::conv) {
       l.mixer_name = "conv";
       l.conv = {.layer_index = std::int64_t(i), .hidden_size = c.hidden_size,
-                .kernel_size = c.text.value("conv_L_cache", std::int64_t(3)), .bias = c.text.value("conv_bias", false)};
+                .kernel_size = conv_kernel_size(c), .bias = io::get_bool(c.text, "conv_bias", c.source()).value_or(false)};
     } else {
       l.attention.o_name = "out_proj";
       l.attention.qk_norm = l.norm;

@@ -1,6 +1,7 @@
 // Llama and the families that are Llama with a few knobs turned: Mistral (a window on every layer
 // when sliding_window is set), Qwen2 (q/k/v biases; windows on layers ≥ max_window_layers when
 // use_sliding_window), Qwen3 (per-head q/k RMSNorm before RoPE). mlx-lm aliases mistral → llama.
+#include "mlux/error.h"
 #include "mlux/models/decoder_defaults.h"
 #include "mlux/models/registry.h"
 
@@ -23,13 +24,14 @@ io::Json defaults(const std::string& type) {
   return d;
 }
 
-std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n) {
+std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n, const std::string& src) {
   std::vector<nn::LayerType> out(std::size_t(n), nn::LayerType::full_attention);
-  const std::string type = j.value("model_type", "llama");
+  const std::string type = io::get_string(j, "model_type", src).value_or("llama");
   const bool has_window = j.contains("sliding_window") && j["sliding_window"].is_number_integer();
   if (type == "mistral" && has_window) std::fill(out.begin(), out.end(), nn::LayerType::sliding_attention);
-  if ((type == "qwen2" || type == "qwen3") && j.value("use_sliding_window", false) && has_window) {
-    const std::int64_t first = j.value("max_window_layers", std::int64_t(28));
+  if ((type == "qwen2" || type == "qwen3") && io::get_bool(j, "use_sliding_window", src).value_or(false) && has_window) {
+    const std::int64_t first = io::get_int(j, "max_window_layers", src).value_or(28);
+    if (first < 0) fail(src, ": 'max_window_layers' must not be negative, got ", first);
     for (std::int64_t i = first; i < n; ++i) out[std::size_t(i)] = nn::LayerType::sliding_attention;
   }
   return out;

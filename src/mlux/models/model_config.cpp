@@ -154,7 +154,7 @@ std::vector<nn::LayerType> parse_layer_types(const Json& j, const Family& fam, c
       fail(src, ": 'layer_types' has ", out.size(), " entries but num_hidden_layers is ", c.num_hidden_layers);
     return out;
   }
-  if (fam.default_layer_types) return fam.default_layer_types(j, c.num_hidden_layers);
+  if (fam.default_layer_types) return fam.default_layer_types(j, c.num_hidden_layers, src);
   return std::vector<nn::LayerType>(std::size_t(c.num_hidden_layers), nn::LayerType::full_attention);
 }
 
@@ -202,7 +202,7 @@ ModelConfig parse_model_config(const Json& config, const std::string& src) {
   }
   c.text_model_type = io::get_string(text, "model_type", src).value_or(c.model_type);
   const Family& fam = family_for(c.text_model_type, src);
-  if (fam.normalize) fam.normalize(text);
+  if (fam.normalize) fam.normalize(text, src);
   fill_defaults(text, fam.defaults(c.text_model_type));
 
   c.vocab_size = in_range(require_int(text, "vocab_size", src), "vocab_size", kMaxVocab, src);

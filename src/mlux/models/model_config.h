@@ -19,6 +19,8 @@ namespace mlux::models {
 
 struct ModelConfig {
   std::filesystem::path path;           // the config.json read
+  /// How errors name the config: its path, or "config.json" when parsed from memory.
+  std::string source() const { return path.empty() ? std::string("config.json") : path.string(); }
   std::string model_type;               // as written: "llama", "gemma3", ...
   std::string text_model_type;          // the language model's type ("gemma3_text" inside "gemma3")
   io::Json text;                        // the language model's keys, family defaults filled in

@@ -15,7 +15,7 @@ io::Json defaults(const std::string&) {
           {"tie_word_embeddings", false}, {"rope_theta", 10000.0}};
 }
 
-std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n) {
+std::vector<nn::LayerType> layer_types(const io::Json& j, std::int64_t n, const std::string&) {
   const bool window = j.contains("sliding_window") && j["sliding_window"].is_number_integer();
   return std::vector<nn::LayerType>(std::size_t(n), window ? nn::LayerType::sliding_attention : nn::LayerType::full_attention);
 }

@@ -31,9 +31,10 @@ struct Family {
   /// transformers' config-class defaults for keys a config.json may omit.
   io::Json (*defaults)(const std::string& model_type) = nullptr;
   /// Renames family-specific keys to the common spelling (GPT-2's n_embd → hidden_size). Optional.
-  void (*normalize)(io::Json& cfg) = nullptr;
+  /// `src` names the config.json in errors.
+  void (*normalize)(io::Json& cfg, const std::string& src) = nullptr;
   /// Layer pattern when config.json has no layer_types. Optional (default: all full attention).
-  std::vector<nn::LayerType> (*default_layer_types)(const io::Json& cfg, std::int64_t n_layers) = nullptr;
+  std::vector<nn::LayerType> (*default_layer_types)(const io::Json& cfg, std::int64_t n_layers, const std::string& src) = nullptr;
   /// The module tree's spec.
   nn::TransformerSpec (*build)(const ModelConfig& cfg) = nullptr;
   /// Checkpoint name → module key, nullopt to drop it. Optional (default: identity).

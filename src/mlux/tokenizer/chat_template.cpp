@@ -31,7 +31,7 @@ std::string read_file(const fs::path& path) {
 ordered_json read_json(const fs::path& path) {
   try {
     return ordered_json::parse(read_file(path));
-  } catch (const ordered_json::parse_error& e) {
+  } catch (const ordered_json::exception& e) {  // syntax, or a number past double
     fail("chat template: '", path.string(), "' is not valid JSON: ", e.what());
   }
 }

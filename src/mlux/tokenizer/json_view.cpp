@@ -109,7 +109,7 @@ nlohmann::json read_json_file(const std::string& path, std::string_view what) {
   const std::string text = read_text_file(path, what);
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // syntax, or a number past double
     fail(what, ": '", path, "' is not valid JSON (", e.what(), "). The file is probably truncated or corrupted; download it again.");
   }
 }

@@ -249,12 +249,17 @@ std::string brace_format(std::string_view f, const CallArgs& args) {
     if (name.find_first_of(".[!") != std::string_view::npos)
       throw EvalError(str("format field '{", field, "}' uses attribute, index or conversion syntax, which is not supported"));
     Value v;
-    if (name.empty() || (name[0] >= '0' && name[0] <= '9')) {
-      std::size_t index = name.empty() ? static_cast<std::size_t>(automatic++) : std::stoul(std::string(name));
+    // As Python: an all-digit name is a position (any length: a huge one is simply out of range).
+    if (name.empty() || name.find_first_not_of("0123456789") == std::string_view::npos) {
+      std::size_t index = static_cast<std::size_t>(automatic);
+      if (name.empty()) ++automatic;
+      else index = name.size() > 9 ? std::size_t(-1) : std::stoul(std::string(name));
       (name.empty() ? used_automatic : used_manual) = true;
       if (used_automatic && used_manual)
         throw EvalError("cannot switch from manual field specification to automatic field numbering");
-      if (index >= args.positional.size()) throw EvalError(str("Replacement index ", index, " out of range for positional args tuple"));
+      if (index >= args.positional.size())
+        throw EvalError(str("Replacement index ", name.empty() ? std::to_string(index) : std::string(name),
+                            " out of range for positional args tuple"));
       v = args.positional[index];
     } else {
       auto it = std::find_if(args.keywords.begin(), args.keywords.end(), [&](const auto& kw) { return kw.first == name; });
