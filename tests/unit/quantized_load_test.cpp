@@ -149,6 +149,12 @@ TEST_F(QuantizedLoad, NonAffineModesAreNamed) {
   EXPECT_NE(e.find("has mode 'fp3', which MLX does not define"), std::string::npos) << e;
 }
 
+TEST_F(QuantizedLoad, BitsPastIntAreNotNarrowed) {
+  set_quantization({{"bits", (std::int64_t(1) << 32) + 4}, {"group_size", 32}});
+  const auto e = load_error();
+  EXPECT_NE(e.find("gives bits 4294967300, which no quantization mode has"), std::string::npos) << e;
+}
+
 TEST_F(QuantizedLoad, CodesWithoutScales) {
   rewrite_weights([](Tensors& ts) {
     std::erase_if(ts, [](const auto& p) { return p.first == "model.layers.0.mlp.up_proj.scales"; });

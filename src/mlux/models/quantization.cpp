@@ -26,8 +26,14 @@ QuantParams params_from(const io::Json& j, QuantParams base, const std::string& 
     if (!m) fail(src, ": ", field, " has mode '", *mode, "', which MLX does not define (affine, mxfp4, nvfp4, mxfp8)");
     if (*m != base.mode) base = mode_defaults(*m);
   }
-  base.bits = int(io::get_int(j, "bits", src).value_or(base.bits));
-  base.group_size = int(io::get_int(j, "group_size", src).value_or(base.group_size));
+  // Range-checked before narrowing, so that 2^32 + 4 bits is refused rather than read as 4.
+  auto small_int = [&](const char* key, int fallback) {
+    const std::int64_t v = io::get_int(j, key, src).value_or(fallback);
+    if (v < 0 || v > 4096) fail(src, ": ", field, " gives ", key, " ", v, ", which no quantization mode has");
+    return int(v);
+  };
+  base.bits = small_int("bits", base.bits);
+  base.group_size = small_int("group_size", base.group_size);
   return base;
 }
 
