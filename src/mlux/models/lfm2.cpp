@@ -37,7 +37,7 @@ std::int64_t ffn_width(const ModelConfig& c) {
     if (auto multiplier = io::get_number(c.text, "block_ffn_dim_multiplier", c.source())) {
       const std::int64_t m = io::get_int(c.text, "block_multiple_of", c.source()).value_or(256);
       const double scaled = *multiplier * double(w);
-      if (m <= 0 || m > w + 1 || !(scaled >= 1 && scaled <= double(std::int64_t(1) << 24)))
+      if (m <= 0 || m > (std::int64_t(1) << 20) || !(scaled >= 1 && scaled <= double(std::int64_t(1) << 24)))
         fail(c.source(), ": 'block_ffn_dim_multiplier' ", *multiplier, " and 'block_multiple_of' ", m,
              " give no sensible feed-forward width for intermediate_size ", c.intermediate_size);
       w = std::int64_t(scaled);
