@@ -22,6 +22,14 @@ struct Spec {
   char type = 0;
 };
 
+// n·10 + digit for a width or precision; past kMaxFieldWidth the output would be too large to
+// render anyway (and the int would overflow), so it is an error.
+constexpr int kMaxFieldWidth = 1'000'000;
+int bounded_digit(int n, int digit) {
+  if (n > (kMaxFieldWidth - digit) / 10) throw EvalError(str("format width or precision past ", kMaxFieldWidth));
+  return n * 10 + digit;
+}
+
 std::string c_format(const std::string& pattern, double x) {
   char buf[512];
   std::snprintf(buf, sizeof buf, pattern.c_str(), x);
@@ -49,6 +57,10 @@ std::string format_float(double x, char type, int precision) {
   if (type == '%') return format_float(x * 100, 'f', precision) + "%";
   if (type == 0 && precision < 0) return float_repr(x);
   if (type == 0) type = 'g';
+  // The type goes into a printf pattern: anything but these would be a different conversion
+  // (%n writes through its argument), so callers' checks are repeated here.
+  if (std::string_view("fFeEgG").find(type) == std::string_view::npos)
+    throw EvalError(str("Unknown format code '", type, "' for object of type 'float'"));
   std::string pattern = "%." + std::to_string(precision < 0 ? 6 : precision) + type;
   return c_format(pattern, x);
 }
@@ -71,7 +83,9 @@ std::string lay_out(std::string body, const Spec& spec, bool numeric) {
   return text::pad(sign + body, spec.width, spec.fill, a);
 }
 
-std::string format_value(const Value& v, const Spec& spec) {
+std::string format_value(const Value& v, const Spec& requested) {
+  Spec spec = requested;
+  if (spec.type == 'n' && v.is_number()) spec.type = v.is_float() ? 'g' : 'd';  // Python's locale forms, C locale
   bool integer_type = spec.type && std::string_view("dxXobc").find(spec.type) != std::string_view::npos;
   bool float_type = spec.type && std::string_view("fFeEgG%").find(spec.type) != std::string_view::npos;
   if (spec.type == 'r') return lay_out(to_repr(v), spec, false);
@@ -91,6 +105,8 @@ std::string format_value(const Value& v, const Spec& spec) {
       throw EvalError(str("unsupported format string passed to ", v.type_name(), ".__format__"));
     return to_str(v);
   }
+  if (spec.type && !integer_type && !float_type)
+    throw EvalError(str("Unknown format code '", spec.type, "' for object of type '", v.type_name(), "'"));
   if (spec.type == 'c') {
     std::string c;
     unicode::append(c, static_cast<char32_t>(v.as_int()));
@@ -126,7 +142,7 @@ Spec parse_spec(std::string_view s) {
   }
   auto read_number = [&]() {
     int n = 0;
-    while (i < cps.size() && cps[i] >= '0' && cps[i] <= '9') n = n * 10 + static_cast<int>(cps[i++] - '0');
+    while (i < cps.size() && cps[i] >= '0' && cps[i] <= '9') n = bounded_digit(n, static_cast<int>(cps[i++] - '0'));
     return n;
   };
   if (i < cps.size() && cps[i] >= '0' && cps[i] <= '9') spec.width = read_number();
@@ -157,7 +173,7 @@ Spec parse_percent_spec(std::string_view f, std::size_t& i, std::string& key) {
   }
   auto number = [&]() {
     int n = 0;
-    while (i < f.size() && f[i] >= '0' && f[i] <= '9') n = n * 10 + (f[i++] - '0');
+    while (i < f.size() && f[i] >= '0' && f[i] <= '9') n = bounded_digit(n, f[i++] - '0');
     return n;
   };
   if (i < f.size() && f[i] >= '0' && f[i] <= '9') spec.width = number();
