@@ -118,6 +118,22 @@ bool Namespace::set_attribute(std::string_view name, Value value) {
   return true;
 }
 
+namespace {
+thread_local NamespaceTracker* innermost_tracker = nullptr;
+}  // namespace
+
+NamespaceTracker::NamespaceTracker() : outer_(innermost_tracker) { innermost_tracker = this; }
+
+NamespaceTracker::~NamespaceTracker() {
+  innermost_tracker = outer_;
+  for (const auto& made : made_)
+    if (auto ns = made.lock()) ns->clear();
+}
+
+void NamespaceTracker::track(const std::shared_ptr<Namespace>& ns) {
+  if (innermost_tracker) innermost_tracker->made_.push_back(ns);
+}
+
 std::string Namespace::str() const { return "<Namespace " + to_str(Value(attributes_)) + ">"; }
 
 Value LoopContext::attribute(std::string_view name) const {
@@ -179,7 +195,9 @@ const std::vector<std::pair<std::string, Value>>& builtin_globals() {
       {"range", function("range", range)},
       {"dict", function("dict", [](const CallArgs& args) { return Value(dict_from_args(args, "dict")); })},
       {"namespace", function("namespace", [](const CallArgs& args) {
-         return Value(std::shared_ptr<Object>(std::make_shared<Namespace>(dict_from_args(args, "namespace"))));
+         auto ns = std::make_shared<Namespace>(dict_from_args(args, "namespace"));
+         NamespaceTracker::track(ns);
+         return Value(std::shared_ptr<Object>(std::move(ns)));
        })},
       {"cycler", function("cycler", [](const CallArgs& args) {
          if (args.positional.empty()) throw EvalError("cycler() needs at least one item");

@@ -19,9 +19,30 @@ class Namespace : public Object {
   Value attribute(std::string_view name) const override;
   bool set_attribute(std::string_view name, Value value) override;
   std::string str() const override;
+  /// Drops every attribute (NamespaceTracker, at the end of a render).
+  void clear() { attributes_ = Dict(); }
 
  private:
   Dict attributes_;
+};
+
+/// Values are reference-counted, and a namespace is the one object a template can change after
+/// making it, so it is the only way to build a reference cycle (`{% set ns.me = ns %}`) that
+/// would never be freed. A tracker lives for one render: every namespace made meanwhile on this
+/// thread is registered, and emptied when the render ends, which breaks every cycle.
+class NamespaceTracker {
+ public:
+  NamespaceTracker();
+  ~NamespaceTracker();
+  NamespaceTracker(const NamespaceTracker&) = delete;
+  NamespaceTracker& operator=(const NamespaceTracker&) = delete;
+
+  /// Registers `ns` with the innermost tracker of this thread, if any.
+  static void track(const std::shared_ptr<Namespace>& ns);
+
+ private:
+  std::vector<std::weak_ptr<Namespace>> made_;
+  NamespaceTracker* outer_;
 };
 
 /// `loop` inside `{% for %}`: index, index0, revindex, revindex0, first, last, length, previtem,

@@ -2,6 +2,7 @@
 #include "mlux/tokenizer/jinja/template.h"
 
 #include "mlux/tokenizer/jinja/interpreter.h"
+#include "mlux/tokenizer/jinja/objects.h"
 #include "mlux/tokenizer/jinja/parser.h"
 
 namespace mlux::tokenizer::jinja {
@@ -13,6 +14,7 @@ Template Template::parse(std::string_view source, std::string name, TemplateOpti
 }
 
 std::string Template::render(const Context& context) const {
+  const NamespaceTracker namespaces;  // frees namespaces that refer to themselves, when done
   return Interpreter(name_, context, options_.limits).render(*body_);
 }
 
