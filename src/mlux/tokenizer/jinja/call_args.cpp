@@ -2,6 +2,7 @@
 #include "mlux/tokenizer/jinja/call_args.h"
 
 #include "mlux/tokenizer/jinja/error.h"
+#include "mlux/tokenizer/jinja/operators.h"
 
 namespace mlux::tokenizer::jinja {
 
@@ -45,6 +46,12 @@ const std::string& expect_string(const Value& v, std::string_view what) {
 std::int64_t expect_int(const Value& v, std::string_view what) {
   if (!v.is_int() && !v.is_bool()) throw EvalError(str(what, " must be an integer, not '", v.type_name(), "'"));
   return v.as_int();
+}
+
+std::int64_t expect_width(const Value& v, std::string_view what) {
+  const std::int64_t n = expect_int(v, what);
+  if (n > static_cast<std::int64_t>(kMaxBuiltSize)) throw EvalError(str(what, " ", n, " is past the size limit of ", kMaxBuiltSize, " bytes"));
+  return n < 0 ? 0 : n;
 }
 
 }  // namespace mlux::tokenizer::jinja

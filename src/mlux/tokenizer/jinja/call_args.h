@@ -26,5 +26,8 @@ inline Param required(std::string_view name) { return Param{name, Value(), true}
 const std::string& expect_string(const Value& v, std::string_view what);
 /// Throws EvalError unless `v` is an int (or bool).
 std::int64_t expect_int(const Value& v, std::string_view what);
+/// A width or count of characters to build (indent, center, tojson indent): an int, negative read
+/// as 0, and an EvalError past the size any built value may reach (kMaxBuiltSize).
+std::int64_t expect_width(const Value& v, std::string_view what);
 
 }  // namespace mlux::tokenizer::jinja

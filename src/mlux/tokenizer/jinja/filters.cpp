@@ -57,13 +57,13 @@ Value replace(const Value& v, const CallArgs& args) {
 
 Value center(const Value& v, const CallArgs& args) {
   auto a = bind("center", args, {{"width", Value(80)}});
-  return Value(text::pad(to_str(v), expect_int(a[0], "center() width"), " ", text::Align::center));
+  return Value(text::pad(to_str(v), expect_width(a[0], "center() width"), " ", text::Align::center));
 }
 
 Value indent(const Value& v, const CallArgs& args) {
   auto a = bind("indent", args, {{"width", Value(4)}, {"first", Value(false)}, {"blank", Value(false)}});
   require_defined(v);
-  std::string prefix = a[0].is_string() ? a[0].as_string() : std::string(expect_int(a[0], "indent() width"), ' ');
+  std::string prefix = a[0].is_string() ? a[0].as_string() : std::string(std::size_t(expect_width(a[0], "indent() width")), ' ');
   // Jinja2 appends a newline before splitting, so a trailing newline yields no extra line.
   std::vector<std::string> lines = text::splitlines(to_str(v) + "\n");
   std::string out = lines.empty() ? "" : lines[0];
@@ -71,6 +71,7 @@ Value indent(const Value& v, const CallArgs& args) {
     out += "\n";
     if (a[2].truthy() || !lines[i].empty()) out += prefix;
     out += lines[i];
+    if (out.size() > kMaxBuiltSize) throw EvalError(str("indent() result exceeds the size limit of ", kMaxBuiltSize, " bytes"));
   }
   return Value(a[1].truthy() ? prefix + out : out);
 }
@@ -138,7 +139,7 @@ Value tojson(const Value& v, const CallArgs& args) {
   JsonDumpOptions o;
   o.ensure_ascii = a[0].truthy();
   if (a[1].is_string()) o.indent = a[1].as_string();
-  else if (!a[1].is_none()) o.indent = std::string(std::max<std::int64_t>(0, expect_int(a[1], "tojson() indent")), ' ');
+  else if (!a[1].is_none()) o.indent = std::string(std::size_t(expect_width(a[1], "tojson() indent")), ' ');
   if (o.indent) o.item_separator.assign(1, ',');
   if (!a[2].is_none()) {
     if (!a[2].is_list() || a[2].items().size() != 2) throw EvalError("tojson() separators must be a pair (item_separator, key_separator)");

@@ -75,7 +75,7 @@ Value pad_method(const Value& self, const CallArgs& args, std::string_view name,
   auto a = bind(name, args, {required("width"), {"fillchar", Value(" ")}});
   const std::string& fill = expect_string(a[1], "the fill character");
   if (unicode::length(fill) != 1) throw EvalError("The fill character must be exactly one character long");
-  return Value(text::pad(self_str(self), expect_int(a[0], "width"), fill, align));
+  return Value(text::pad(self_str(self), expect_width(a[0], "width"), fill, align));
 }
 
 Value join_method(const Value& self, const CallArgs& args) {
@@ -172,7 +172,7 @@ const std::vector<Method>& string_methods() {
          auto b = bind("zfill", a, {required("width")});
          std::string_view v = self_str(s);
          bool sign = !v.empty() && (v[0] == '-' || v[0] == '+');
-         std::string digits = text::pad(v.substr(sign ? 1 : 0), expect_int(b[0], "width") - (sign ? 1 : 0), "0", text::Align::right);
+         std::string digits = text::pad(v.substr(sign ? 1 : 0), expect_width(b[0], "width") - (sign ? 1 : 0), "0", text::Align::right);
          return Value(sign ? std::string(1, v[0]) + digits : digits);
        }},
       {"removeprefix", [](const Value& s, const CallArgs& a) {
