@@ -50,6 +50,14 @@ void check_prompt_tokens(const Context& ctx, std::size_t tokens, const std::stri
                      "--max-prompt-tokens");
 }
 
+void check_sweep_cells(const Context& ctx, std::size_t cells, const std::string& field, const std::string& what,
+                       const std::string& advice) {
+  if (cells > ctx.limits.max_sweep_cells)
+    field_over_limit(field, str(what, " has ", cells, " cells (layers × positions × heads); ",
+                                limit_text(ctx.limits.max_sweep_cells, "--max-sweep-cells"), ". ", advice),
+                     "--max-sweep-cells");
+}
+
 hooks::TokenBatch prompt_tokens(const Context& ctx, const hooks::HookedModel& model, const std::string& text,
                                 const std::string& field) {
   const auto ids = model.tokenize(text);

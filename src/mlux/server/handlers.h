@@ -30,6 +30,10 @@ void send_json(httplib::Response& res, const nlohmann::json& body, int status = 
 std::string prompt_text(const Context& ctx, const JsonRequest& body, const std::string& field, bool allow_empty = false);
 /// 400 when `tokens` is past the prompt limit (max_prompt_tokens).
 void check_prompt_tokens(const Context& ctx, std::size_t tokens, const std::string& field);
+/// 400 when a sweep of `cells` (layers × positions × heads) is past max_sweep_cells; `what` names
+/// the job ("the sweep"), `advice` says how to shrink it.
+void check_sweep_cells(const Context& ctx, std::size_t cells, const std::string& field, const std::string& what,
+                       const std::string& advice);
 
 /// The prompt in `field` as one prepared row (BOS rule), or 400 when it is longer than the
 /// token limit or tokenizes to nothing.

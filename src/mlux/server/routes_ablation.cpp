@@ -40,11 +40,7 @@ AblationJob parse(Context& ctx, const LoadedModel& lm, const std::string& text) 
                                               : o.layers.size();
   const std::size_t heads = o.site != interp::Site::head ? 1 : (o.heads.empty() ? std::size_t(c.n_heads) : o.heads.size());
   job.cells = layers * (o.positions.empty() ? std::size_t(T) : o.positions.size()) * heads;
-  if (job.cells > ctx.limits.max_sweep_cells)
-    field_over_limit("prompt", str("the ablation has ", job.cells, " cells (layers × positions × heads); ",
-                                   limit_text(ctx.limits.max_sweep_cells, "--max-sweep-cells"),
-                                   ". Shorten the prompt or pick fewer layers or positions"),
-                     "--max-sweep-cells");
+  check_sweep_cells(ctx, job.cells, "prompt", "the ablation", "Shorten the prompt or pick fewer layers or positions");
   return job;
 }
 

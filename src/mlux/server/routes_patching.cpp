@@ -75,11 +75,7 @@ PatchJob parse(Context& ctx, const LoadedModel& lm, const std::string& body_text
   const std::size_t positions = r.positions.empty() ? job.target.size() : r.positions.size();
   const std::size_t heads = r.site != interp::Site::head ? 1 : (r.heads.empty() ? std::size_t(c.n_heads) : r.heads.size());
   job.cells = job.layers.size() * positions * heads;
-  if (job.cells > ctx.limits.max_sweep_cells)
-    field_over_limit("positions", str("the sweep has ", job.cells, " cells (layers × positions × heads); ",
-                                      limit_text(ctx.limits.max_sweep_cells, "--max-sweep-cells"),
-                                      ". Pick fewer layers, positions or heads"),
-                     "--max-sweep-cells");
+  check_sweep_cells(ctx, job.cells, "positions", "the sweep", "Pick fewer layers, positions or heads");
   return job;
 }
 
