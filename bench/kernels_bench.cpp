@@ -43,13 +43,15 @@ BENCHMARK(BM_LinearBf16Reference)->Arg(1)->Arg(128)->Unit(benchmark::kMillisecon
 BENCHMARK(BM_LinearF16)->Arg(1)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LinearF32)->Arg(1)->Arg(128)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// MLX-quantized weights (groups of 64) of the same shape; args: rows of x, then K (N = 2^24 / K).
-void quantized_bench(benchmark::State& state, int bits, bool reference) {
+// MLX-quantized weights (groups of 64) of the same shape, f32 or (…Int8) int8 activations; args: rows
+// of x, then K (N = 2^24 / K).
+void quantized_bench(benchmark::State& state, int bits, bool reference,
+                     ops::QuantizedActivations act = ops::QuantizedActivations::f32) {
   const std::int64_t M = state.range(0), K = state.range(1), N = (std::int64_t(1) << 24) / K;
   const QuantizedTensor w = ops::quantize(random_tensor({N, K}, DType::bf16, 1), {.bits = bits, .group_size = 64});
   const Tensor x = random_tensor({M, K}, DType::f32, 2);
   ops::cpu::force_reference_kernels(reference);
-  for (auto _ : state) benchmark::DoNotOptimize(ops::linear(x, w));
+  for (auto _ : state) benchmark::DoNotOptimize(ops::linear(x, w, {}, {.activations = act}));
   ops::cpu::force_reference_kernels(false);
   const double bytes = double(w.weight.nbytes() + w.scales.nbytes() + w.biases.nbytes());
   state.counters["weight_GB/s"] = benchmark::Counter(bytes * double(state.iterations()) / 1e9, benchmark::Counter::kIsRate);
@@ -60,9 +62,15 @@ void quantized_bench(benchmark::State& state, int bits, bool reference) {
 void BM_LinearQ4(benchmark::State& s) { quantized_bench(s, 4, false); }
 void BM_LinearQ8(benchmark::State& s) { quantized_bench(s, 8, false); }
 void BM_LinearQ4Reference(benchmark::State& s) { quantized_bench(s, 4, true); }
+void BM_LinearQ4Int8(benchmark::State& s) { quantized_bench(s, 4, false, ops::QuantizedActivations::int8); }
+void BM_LinearQ8Int8(benchmark::State& s) { quantized_bench(s, 8, false, ops::QuantizedActivations::int8); }
 BENCHMARK(BM_LinearQ4)->Args({1, 2048})->Args({1, 8192})->Args({4, 2048})->Args({128, 2048})->Args({128, 8192})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LinearQ8)->Args({1, 2048})->Args({1, 8192})->Args({4, 2048})->Args({128, 2048})->Args({128, 8192})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LinearQ4Int8)->Args({1, 2048})->Args({1, 8192})->Args({128, 2048})->Args({128, 8192})
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_LinearQ8Int8)->Args({1, 2048})->Args({1, 8192})->Args({128, 2048})->Args({128, 8192})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_LinearQ4Reference)->Args({1, 2048})->Unit(benchmark::kMillisecond)->UseRealTime();
 

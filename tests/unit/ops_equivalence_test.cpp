@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 
@@ -224,6 +225,8 @@ std::vector<QuantRow> quant_rows() {
           }
   rows.push_back({4, 64, DType::bf16, 1, 8192, 9, 1});  // long rows
   rows.push_back({8, 64, DType::bf16, 3, 8192, 9, 2});
+  rows.push_back({4, 64, DType::bf16, 13, 2048, 40, 1});  // prompt-sized: several passes of x over a strip
+  rows.push_back({8, 128, DType::f16, 7, 1024, 24, 3});
   return rows;
 }
 
@@ -289,31 +292,70 @@ TEST_P(QuantEquivalence, Int8GemvAvx2MatchesReference) {
   expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
 }
 
-// The opt-in int8 path through ops::linear: off from the exact product by at most the rounding of
-// x to int8 steps of d = max|x|/127 per block of 32, i.e. Σ_i |w_i|·d_b/2.
+// The many-row int8 kernel (prefill) computes the reference's sum from the same rounded x,
+// called on an inner range of weight rows so that strips start mid-matrix and end short.
+TEST_P(QuantEquivalence, Int8GemmAvx2MatchesReference) {
+  const QuantRow r = GetParam();
+  if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  if (r.bits != 4 && r.bits != 8) GTEST_SKIP() << "the int8-activation path takes 4- and 8-bit codes";
+  const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 10);
+  const auto x = random_floats(std::size_t(r.M * r.K), 11);
+  std::vector<std::int8_t> xq(std::size_t(r.M * r.K));
+  std::vector<std::int16_t> x16(xq.size());
+  std::vector<float> d(std::size_t(r.M * r.K / 32)), xsum(std::size_t(r.M * r.K / r.group));
+  ops::cpu::quantize_activations(x.data(), r.M, r.K, r.group, xq.data(), d.data(), xsum.data());
+  std::copy(xq.begin(), xq.end(), x16.begin());
+  const ops::cpu::Int8Rows rows{.xq = xq.data(), .x16 = x16.data(), .d = d.data(), .xsum = xsum.data(), .M = r.M};
+  const std::int64_t ldy = r.N + 3, n0 = r.N > 2 ? 1 : 0, n1 = r.N > 2 ? r.N - 1 : r.N;
+  std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
+  ops::cpu::gemv_quant_int8_ref(w.rows, x.data(), r.M, n0, n1, ref.data(), ldy);
+  ops::cpu::gemm_quant_int8_avx2(w.rows, rows, n0, n1, got.data(), ldy);
+  expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
+}
+
+// y [M, N] of the int8 path against the exact x·Wᵀ: off by at most the rounding of x to int8 steps
+// of d = max|x|/127 per block of 32, i.e. Σ_i |w_i|·d_b/2.
+void expect_within_int8_bound(const std::vector<float>& y, const std::vector<float>& x, const std::vector<float>& w,
+                              std::int64_t M, std::int64_t N, std::int64_t K, int threads) {
+  for (std::int64_t m = 0; m < M; ++m)
+    for (std::int64_t n = 0; n < N; ++n) {
+      double exact = 0, bound = 1e-5;
+      for (std::int64_t b = 0; b < K / 32; ++b) {
+        double amax = 0;
+        for (std::int64_t k = b * 32; k < (b + 1) * 32; ++k) amax = std::max(amax, std::fabs(double(x[std::size_t(m * K + k)])));
+        for (std::int64_t k = b * 32; k < (b + 1) * 32; ++k) {
+          const double wv = w[std::size_t(n * K + k)];
+          exact += double(x[std::size_t(m * K + k)]) * wv;
+          bound += std::fabs(wv) * amax / 127.0 / 2.0 * 1.001;
+        }
+      }
+      EXPECT_NEAR(y[std::size_t(m * N + n)], exact, bound) << "threads=" << threads << " m=" << m << " n=" << n;
+    }
+}
+
+// The opt-in int8 path through ops::linear (few rows: the GEMV; many: the GEMM), at 1 and N threads.
 TEST_P(QuantEquivalence, Int8LinearStaysWithinItsRoundingBound) {
   const QuantRow r = GetParam();
   const QuantWeights w(r.bits, r.group, r.scale_type, r.N, r.K, r.misalign, 8);
   const auto x = random_floats(std::size_t(r.M * r.K), 9);
-  const auto y = ops::linear(Tensor::from_floats(x, {r.M, r.K}), w.tensor(r.N), {},
-                             {.activations = ops::QuantizedActivations::int8}).to_floats();
-  for (std::int64_t m = 0; m < r.M; ++m)
-    for (std::int64_t n = 0; n < r.N; ++n) {
-      double exact = 0, bound = 1e-5;
-      for (std::int64_t b = 0; b < r.K / 32; ++b) {
-        double amax = 0;
-        for (std::int64_t k = b * 32; k < (b + 1) * 32; ++k) amax = std::max(amax, std::fabs(double(x[std::size_t(m * r.K + k)])));
-        for (std::int64_t k = b * 32; k < (b + 1) * 32; ++k) {
-          const double wv = w.values[std::size_t(n * r.K + k)];
-          exact += double(x[std::size_t(m * r.K + k)]) * wv;
-          bound += std::fabs(wv) * amax / 127.0 / 2.0 * 1.001;
-        }
-      }
-      EXPECT_NEAR(y[std::size_t(m * r.N + n)], exact, bound) << "m=" << m << " n=" << n;
-    }
+  for (int threads : {1, std::max(2, omp_get_num_procs())}) {
+    omp_set_num_threads(threads);
+    const auto y = ops::linear(Tensor::from_floats(x, {r.M, r.K}), w.tensor(r.N), {},
+                               {.activations = ops::QuantizedActivations::int8}).to_floats();
+    expect_within_int8_bound(y, x, w.values, r.M, r.N, r.K, threads);
+  }
+  omp_set_num_threads(omp_get_num_procs());
 }
 
 INSTANTIATE_TEST_SUITE_P(Row, QuantEquivalence, testing::ValuesIn(quant_rows()));
+
+// OpenBLAS's OpenMP build shrinks OpenMP's default team to its own thread count when mlux makes it
+// single-threaded; unless mlux puts the team back, every run without --threads uses one core.
+TEST(Threads, DefaultTeamUsesEveryCore) {
+  const char* env = std::getenv("OMP_NUM_THREADS");
+  const int expected = env && *env ? std::atoi(env) : omp_get_num_procs();
+  EXPECT_EQ(omp_get_max_threads(), expected);
+}
 
 // --- attention: the fused fast path and the step-by-step (hookable) path -----------------------
 

@@ -6,7 +6,6 @@
 //   decode   after a 16-token prompt (untimed), G greedy steps of one token (argmax included)
 // One warm-up, then `runs` timed runs: median (min–max). Also peak RSS, a read-bandwidth probe and
 // the bandwidth decode achieved (weight bytes × decode tok/s: every weight is read once per token).
-#include <cblas.h>
 #include <omp.h>
 #include <sys/resource.h>
 
@@ -106,10 +105,7 @@ LogitError int8_logit_error(const models::CausalLM& int8_model, const std::strin
 }
 
 int run(const Args& a) {
-  if (a.threads > 0) {
-    omp_set_num_threads(a.threads);
-    openblas_set_num_threads(a.threads);
-  }
+  if (a.threads > 0) omp_set_num_threads(a.threads);  // OpenBLAS stays single-threaded (ops/linalg.cpp)
   const int threads = omp_get_max_threads();
   const auto t_load = Clock::now();
   models::LoadOptions load_options;

@@ -33,8 +33,12 @@ void linear_f32(const float* x, std::int64_t M, std::int64_t K, const float* w, 
   }
 }
 
+// OpenBLAS's OpenMP build also applies the count to OpenMP's default team size (every later
+// region of ours would run on one thread), so that is put back.
 const bool kOpenBlasSingleThreaded = [] {
+  const int team = omp_get_max_threads();
   openblas_set_num_threads(1);
+  omp_set_num_threads(team);
   return true;
 }();
 

@@ -101,9 +101,9 @@ struct ReduceOptions {
 /// scales·q + biases as f32 [O, I]. (MLX returns the scales' dtype; mlux computes in f32.)
 [[nodiscard]] Tensor dequantize(const QuantizedTensor& w);
 /// What a quantized linear does with its input. f32 (the default): exact, what the model computes.
-/// int8 (opt-in): x rounded to int8 per group of the weight (d = max|x|/127) and integer dot
-/// products, as llama.cpp does; faster decode, different logits (docs/quantization.md gives the
-/// measured error). It applies to 4- and 8-bit weights on ≤ 8 rows; everything else runs f32.
+/// int8 (opt-in): x rounded to int8 per block of 32 inputs (d = max|x|/127) and integer dot
+/// products, as llama.cpp does; faster decode and prefill, different logits (docs/quantization.md
+/// gives the measured error). It applies to 4- and 8-bit weights; other widths run f32.
 enum class QuantizedActivations { f32, int8 };
 struct QuantizedLinearOptions {
   QuantizedActivations activations = QuantizedActivations::f32;

@@ -2,6 +2,9 @@
 // the kernels in cpu/quant*.cpp (AVX2 after a run-time check, scalar references otherwise).
 #include <omp.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "mlux/ops/check.h"
 #include "mlux/ops/cpu/cpu_features.h"
 #include "mlux/ops/cpu/quant.h"
@@ -65,6 +68,40 @@ void row_blocks(std::int64_t N, Fn&& fn) {
   for (std::int64_t b = 0; b < (N + kBlock - 1) / kBlock; ++b) fn(b * kBlock, std::min(N, (b + 1) * kBlock));
 }
 
+// The int8-activation product for many rows of x: the rows are rounded to int8 once (in
+// parallel, row by row), then panels of weight rows are spread over the threads. The buffers
+// belong to the calling thread and are reused across calls.
+void linear_int8_many_rows(const cpu::QuantRows& w, const float* x, std::int64_t M, std::int64_t N, float* y) {
+  struct Buffers {
+    std::vector<std::int8_t> xq;
+    std::vector<std::int16_t> x16;
+    std::vector<float> d, xsum;
+  };
+  thread_local Buffers b;
+  const std::int64_t K = w.K, blocks = K / cpu::kActivationBlock, groups = w.groups();
+  const auto ensure = [](auto& v, std::int64_t n) { if (v.size() < std::size_t(n)) v.resize(std::size_t(n)); };
+  ensure(b.xq, M * K);
+  ensure(b.d, M * blocks);
+  ensure(b.xsum, M * groups);
+  if (w.bits == 8) ensure(b.x16, M * K);
+  // Plain pointers: inside the parallel region `b` would name each thread's own (empty) buffers.
+  std::int8_t* xq = b.xq.data();
+  std::int16_t* x16 = w.bits == 8 ? b.x16.data() : nullptr;
+  float *d = b.d.data(), *xsum = b.xsum.data();
+  const cpu::Int8Rows rows{.xq = xq, .x16 = x16, .d = d, .xsum = xsum, .M = M};
+  const std::int64_t nb = cpu::int8_gemm_panel_rows(w), panels = (N + nb - 1) / nb;
+#pragma omp parallel if (M * N * K > detail::kParallelWork)
+  {
+#pragma omp for
+    for (std::int64_t m = 0; m < M; ++m) {
+      cpu::quantize_activations(x + m * K, 1, K, w.group_size, xq + m * K, d + m * blocks, xsum + m * groups);
+      if (x16) std::copy_n(xq + m * K, K, x16 + m * K);
+    }
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t p = 0; p < panels; ++p) cpu::gemm_quant_int8_avx2(w, rows, p * nb, std::min(N, (p + 1) * nb), y, N);
+  }
+}
+
 }  // namespace
 
 QuantizedTensor quantize(const Tensor& w, QuantParams params) {
@@ -110,6 +147,10 @@ Tensor linear(const Tensor& x, const QuantizedTensor& weight, const Tensor& bias
     const auto kernel = int8 ? (avx2 ? cpu::gemv_quant_int8_avx2 : cpu::gemv_quant_int8_ref)
                              : (avx2 ? cpu::gemv_quant_avx2 : cpu::gemv_quant_ref);
     detail::gemv_rows(M, K, N, [&](std::int64_t n0, std::int64_t n1) { kernel(p.rows, xs, M, n0, n1, y, N); });
+  } else if (int8 && cpu::has_avx2()) {
+    linear_int8_many_rows(p.rows, xs, M, N, y);
+  } else if (int8) {
+    detail::gemv_rows(M, K, N, [&](std::int64_t n0, std::int64_t n1) { cpu::gemv_quant_int8_ref(p.rows, xs, M, n0, n1, y, N); });
   } else {
     detail::panel_sgemm(xs, M, K, N, y, [&](std::int64_t n0, std::int64_t rows, float* dst) {
       dequantize_rows(p.rows, n0, rows, dst);

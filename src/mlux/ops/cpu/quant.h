@@ -72,4 +72,23 @@ void gemv_quant_int8_ref(const QuantRows& w, const float* x, std::int64_t M, std
 void gemv_quant_int8_avx2(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n_begin,
                           std::int64_t n_end, float* y, std::int64_t ldy);
 
+/// Activation rows rounded once for a whole many-row product (prefill): the output of
+/// quantize_activations for M rows, plus xq widened to int16 when the codes are 8-bit.
+struct Int8Rows {
+  const std::int8_t* xq = nullptr;    // [M, K]
+  const std::int16_t* x16 = nullptr;  // [M, K], 8-bit codes only
+  const float* d = nullptr;           // [M, K/32]
+  const float* xsum = nullptr;        // [M, K/group_size]
+  std::int64_t M = 0;
+};
+
+/// The int8-activation product for many rows of x (bits 4 and 8): y[m, n] for every m < x.M and
+/// n in [n_begin, n_end), the same sum as gemv_quant_int8_ref. Weight rows are repacked eight at
+/// a time into a thread-local panel and reused by every row of x, so call it on panels of about
+/// int8_gemm_panel_rows() rows.
+void gemm_quant_int8_avx2(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int64_t n_end, float* y,
+                          std::int64_t ldy);
+/// Weight rows per gemm_quant_int8_avx2 call: a repacked panel that stays in L2 (a multiple of 8).
+std::int64_t int8_gemm_panel_rows(const QuantRows& w);
+
 }  // namespace mlux::ops::cpu
