@@ -112,7 +112,9 @@ void rows(const QuantRows& w, const float* xp, std::int64_t ldx, const float* xs
     for (std::int64_t c = 0; c < full + (tail ? 1 : 0); ++c) {
       __m256 a[MR], b[MR];
       for (int m = 0; m < MR; ++m) a[m] = b[m] = _mm256_setzero_ps();
-      chunk_dot<Bits, MR>(row + c * kChunk<Bits> * Bits / 8, c == full, xp + c * kChunk<Bits>, ldx, u, nib, a, b);
+      const std::uint8_t* p = row + c * kChunk<Bits> * Bits / 8;
+      avx2::prefetch(p + avx2::kPrefetchAhead<Bits>);
+      chunk_dot<Bits, MR>(p, c == full, xp + c * kChunk<Bits>, ldx, u, nib, a, b);
       const __m256 sc = chunk_scale(s.scales.data(), c);
       for (int m = 0; m < MR; ++m) tot[m] = _mm256_fmadd_ps(_mm256_add_ps(a[m], b[m]), sc, tot[m]);
     }

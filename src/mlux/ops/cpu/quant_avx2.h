@@ -21,6 +21,14 @@
 
 namespace mlux::ops::cpu::avx2 {
 
+/// How far ahead of the chunk being read the GEMVs prefetch a row's codes, in bytes: 4096 codes
+/// (with the next rows, as rows are contiguous). The hardware prefetcher alone left decode well
+/// short of the memory bandwidth (measured: 4-bit int8 decode about 1.3×, 8-bit 1.2× with it).
+template <int Bits>
+constexpr std::int64_t kPrefetchAhead = 512 * Bits;
+
+inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+
 /// n scales (or biases) of dtype t at p (any alignment) → f32 out[0..n).
 inline void widen_scales(DType t, const std::byte* p, std::int64_t n, float* out) {
   std::int64_t i = 0;

@@ -96,6 +96,7 @@ void rows(const QuantRows& w, const Operands& x, std::int64_t n0, std::int64_t n
     for (auto& t : tot) t = _mm256_setzero_ps();
     for (std::int64_t c = 0; c < full + (tail ? 1 : 0); ++c) {
       const std::uint8_t* p = row + c * 32;  // a chunk is 32 bytes of codes at both widths
+      avx2::prefetch(p + avx2::kPrefetchAhead<Bits>);
       __m256i lo, hi;
       if constexpr (Bits == 4) {
         const __m256i v = c == full ? _mm256_zextsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)))

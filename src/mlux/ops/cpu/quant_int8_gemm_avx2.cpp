@@ -22,7 +22,8 @@ namespace mlux::ops::cpu {
 namespace {
 
 constexpr int kStripRows = 8;  // one int32 lane per weight row
-constexpr int kRowsOfX = 4;    // rows of x per pass over a strip
+constexpr int kRowsOfX = 4;    // rows of x per pass over the strips
+constexpr int kStripsAtOnce = 1;
 constexpr std::int64_t kPanelBytes = 192 * 1024;
 
 // Inputs of one row in a 32-byte step, and bytes of a strip per input.
@@ -113,51 +114,90 @@ void repack_strip(const QuantRows& w, std::int64_t n0, std::int64_t n_end, Panel
   }
 }
 
-// y[m0 + m, n0 + r] for m < MR, r < rows: one strip against MR rows of x.
-template <int Bits, int MR>
-void strip_product(const QuantRows& w, const Int8Rows& x, const std::uint8_t* codes, const float* scales,
-                   const float* biases, std::int64_t m0, float* y, std::int64_t ldy, int rows) {
+// Where a panel's strips lie: strip s's codes at codes + s·strip_bytes, its scales and biases at
+// s·strip_groups.
+struct PanelView {
+  const std::uint8_t* codes;
+  const float* scales;
+  const float* biases;
+  std::int64_t strip_bytes, strip_groups;
+};
+
+// S adjacent strips (from strip s0, 8·S weight rows, `rows` of them real) against MR rows of x
+// (from m0): y[m0 + m, n0 + r]. Every x broadcast feeds S products, every weight vector MR.
+template <int Bits, int MR, int S>
+void strips_product(const QuantRows& w, const Int8Rows& x, const PanelView& p, std::int64_t s0, std::int64_t m0,
+                    float* y, std::int64_t ldy, std::int64_t rows) {
   const std::int64_t K = w.K, blocks = K / kActivationBlock, groups = w.groups();
   int block_shift = 0;  // group of block b = b >> block_shift
   while ((kActivationBlock << block_shift) < w.group_size) ++block_shift;
+  const std::uint8_t* codes = p.codes + s0 * p.strip_bytes;
+  const float *scales = p.scales + s0 * p.strip_groups, *biases = p.biases + s0 * p.strip_groups;
   const __m256i ones = _mm256_set1_epi16(1);
-  __m256 acc[MR];
-  for (auto& a : acc) a = _mm256_setzero_ps();
+  __m256 acc[MR][S];
+  for (auto& row : acc)
+    for (auto& a : row) a = _mm256_setzero_ps();
   for (std::int64_t b = 0; b < blocks; ++b) {
     const std::uint8_t* wp = codes + b * kActivationBlock * kStripBytesPerInput<Bits>;
-    __m256i dot[MR];
-    for (auto& d : dot) d = _mm256_setzero_si256();
+    __m256i dot[MR][S];
+    for (auto& row : dot)
+      for (auto& d : row) d = _mm256_setzero_si256();
     constexpr int steps = kActivationBlock / kInputsPerStep<Bits>;
+    // Unrolled fully, GCC regroups the integer sums and spills the products to the stack.
+#pragma GCC unroll 2
     for (int j = 0; j < steps; ++j) {
-      const __m256i wv = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp + 32 * j));
+      __m256i wv[S];
+      for (int s = 0; s < S; ++s) wv[s] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp + s * p.strip_bytes + 32 * j));
       const std::int64_t k = b * kActivationBlock + j * kInputsPerStep<Bits>;
       for (int m = 0; m < MR; ++m) {
-        if constexpr (Bits == 4)
-          dot[m] = _mm256_add_epi16(dot[m], _mm256_maddubs_epi16(wv, broadcast32(x.xq + (m0 + m) * K + k)));
-        else
-          dot[m] = _mm256_add_epi32(dot[m], _mm256_madd_epi16(wv, broadcast32(x.x16 + (m0 + m) * K + k)));
+        if constexpr (Bits == 4) {
+          const __m256i xb = broadcast32(x.xq + (m0 + m) * K + k);
+          for (int s = 0; s < S; ++s) dot[m][s] = _mm256_add_epi16(dot[m][s], _mm256_maddubs_epi16(wv[s], xb));
+        } else {
+          const __m256i xb = broadcast32(x.x16 + (m0 + m) * K + k);
+          for (int s = 0; s < S; ++s) dot[m][s] = _mm256_add_epi32(dot[m][s], _mm256_madd_epi16(wv[s], xb));
+        }
       }
     }
-    const __m256 s = _mm256_loadu_ps(scales + (b >> block_shift) * kStripRows);
-    for (int m = 0; m < MR; ++m) {
-      const __m256i exact = Bits == 4 ? _mm256_madd_epi16(dot[m], ones) : dot[m];
-      const __m256 step = _mm256_mul_ps(s, _mm256_set1_ps(x.d[(m0 + m) * blocks + b]));
-      acc[m] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(exact), step, acc[m]);
+    for (int s = 0; s < S; ++s) {
+      const __m256 sc = _mm256_loadu_ps(scales + s * p.strip_groups + (b >> block_shift) * kStripRows);
+      for (int m = 0; m < MR; ++m) {
+        const __m256i exact = Bits == 4 ? _mm256_madd_epi16(dot[m][s], ones) : dot[m][s];
+        const __m256 step = _mm256_mul_ps(sc, _mm256_set1_ps(x.d[(m0 + m) * blocks + b]));
+        acc[m][s] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(exact), step, acc[m][s]);
+      }
     }
   }
-  for (std::int64_t g = 0; g < groups; ++g) {
-    const __m256 bias = _mm256_loadu_ps(biases + g * kStripRows);
-    for (int m = 0; m < MR; ++m) acc[m] = _mm256_fmadd_ps(bias, _mm256_set1_ps(x.xsum[(m0 + m) * groups + g]), acc[m]);
-  }
-  for (int m = 0; m < MR; ++m) {
-    float* out = y + (m0 + m) * ldy;
-    if (rows == kStripRows) {
-      _mm256_storeu_ps(out, acc[m]);
-    } else {
-      alignas(32) float lanes[kStripRows];
-      _mm256_store_ps(lanes, acc[m]);
-      std::copy(lanes, lanes + rows, out);
+  for (std::int64_t g = 0; g < groups; ++g)
+    for (int s = 0; s < S; ++s) {
+      const __m256 bias = _mm256_loadu_ps(biases + s * p.strip_groups + g * kStripRows);
+      for (int m = 0; m < MR; ++m)
+        acc[m][s] = _mm256_fmadd_ps(bias, _mm256_set1_ps(x.xsum[(m0 + m) * groups + g]), acc[m][s]);
     }
+  for (int m = 0; m < MR; ++m)
+    for (int s = 0; s < S; ++s) {
+      float* out = y + (m0 + m) * ldy + s * kStripRows;
+      const std::int64_t real = std::min<std::int64_t>(kStripRows, rows - s * kStripRows);
+      if (real == kStripRows) {
+        _mm256_storeu_ps(out, acc[m][s]);
+      } else if (real > 0) {
+        alignas(32) float lanes[kStripRows];
+        _mm256_store_ps(lanes, acc[m][s]);
+        std::copy(lanes, lanes + real, out);
+      }
+    }
+}
+
+template <int Bits, int S>
+void rows_of_x(const QuantRows& w, const Int8Rows& x, const PanelView& p, std::int64_t s0, std::int64_t m0,
+               float* y, std::int64_t ldy, std::int64_t rows) {
+  switch (std::min<std::int64_t>(kRowsOfX, x.M - m0)) {
+    case 1: strips_product<Bits, 1, S>(w, x, p, s0, m0, y, ldy, rows); break;
+    case 2: strips_product<Bits, 2, S>(w, x, p, s0, m0, y, ldy, rows); break;
+    case 3: strips_product<Bits, 3, S>(w, x, p, s0, m0, y, ldy, rows); break;
+    case 4: strips_product<Bits, 4, S>(w, x, p, s0, m0, y, ldy, rows); break;
+    case 5: strips_product<Bits, 5, S>(w, x, p, s0, m0, y, ldy, rows); break;
+    default: strips_product<Bits, kRowsOfX, S>(w, x, p, s0, m0, y, ldy, rows); break;
   }
 }
 
@@ -165,27 +205,25 @@ template <int Bits>
 void gemm(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int64_t n_end, float* y, std::int64_t ldy) {
   Panel& p = panel();
   const std::int64_t groups = w.groups(), strips = (n_end - n_begin + kStripRows - 1) / kStripRows;
-  const std::int64_t strip_bytes = w.K * kStripBytesPerInput<Bits>, strip_groups = groups * kStripRows;
-  ensure(p.codes, strips * strip_bytes);
-  ensure(p.scales, strips * strip_groups);
-  ensure(p.biases, strips * strip_groups);
+  const PanelView view{.codes = nullptr, .scales = nullptr, .biases = nullptr,
+                       .strip_bytes = w.K * kStripBytesPerInput<Bits>, .strip_groups = groups * kStripRows};
+  ensure(p.codes, strips * view.strip_bytes);
+  ensure(p.scales, strips * view.strip_groups);
+  ensure(p.biases, strips * view.strip_groups);
   ensure(p.row_scales, groups);
   ensure(p.row_biases, groups);
   for (std::int64_t s = 0; s < strips; ++s)
-    repack_strip<Bits>(w, n_begin + s * kStripRows, n_end, p, p.codes.data() + s * strip_bytes,
-                       p.scales.data() + s * strip_groups, p.biases.data() + s * strip_groups);
+    repack_strip<Bits>(w, n_begin + s * kStripRows, n_end, p, p.codes.data() + s * view.strip_bytes,
+                       p.scales.data() + s * view.strip_groups, p.biases.data() + s * view.strip_groups);
+  PanelView v = view;
+  v.codes = p.codes.data();
+  v.scales = p.scales.data();
+  v.biases = p.biases.data();
   for (std::int64_t m0 = 0; m0 < x.M; m0 += kRowsOfX)
-    for (std::int64_t s = 0; s < strips; ++s) {
-      const std::int64_t n0 = n_begin + s * kStripRows;
-      const int rows = int(std::min<std::int64_t>(kStripRows, n_end - n0));
-      const std::uint8_t* codes = p.codes.data() + s * strip_bytes;
-      const float *sc = p.scales.data() + s * strip_groups, *bi = p.biases.data() + s * strip_groups;
-      switch (std::min<std::int64_t>(kRowsOfX, x.M - m0)) {
-        case 1: strip_product<Bits, 1>(w, x, codes, sc, bi, m0, y + n0, ldy, rows); break;
-        case 2: strip_product<Bits, 2>(w, x, codes, sc, bi, m0, y + n0, ldy, rows); break;
-        case 3: strip_product<Bits, 3>(w, x, codes, sc, bi, m0, y + n0, ldy, rows); break;
-        default: strip_product<Bits, 4>(w, x, codes, sc, bi, m0, y + n0, ldy, rows); break;
-      }
+    for (std::int64_t s = 0; s < strips; s += kStripsAtOnce) {
+      const std::int64_t n0 = n_begin + s * kStripRows, rows = n_end - n0;
+      if (strips - s >= kStripsAtOnce) rows_of_x<Bits, kStripsAtOnce>(w, x, v, s, m0, y + n0, ldy, rows);
+      else rows_of_x<Bits, 1>(w, x, v, s, m0, y + n0, ldy, rows);
     }
 }
 
