@@ -292,6 +292,29 @@ TEST_P(QuantEquivalence, Int8GemvAvx2MatchesReference) {
   expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
 }
 
+// The AVX2 rounding of activations to int8 gives the reference's codes and steps bit for bit
+// (ties to even, a zero block, a lone value, huge and tiny magnitudes); the group sums may differ
+// only by summation order.
+TEST(Int8Activations, Avx2RoundsExactlyAsTheReference) {
+  if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
+  const std::int64_t M = 3, K = 256, G = 64;
+  auto x = random_floats(std::size_t(M * K), 12);
+  std::fill(x.begin() + 32, x.begin() + 64, 0.0f);                 // a block of zeros: d = 0, codes 0
+  std::fill(x.begin() + 64, x.begin() + 96, 0.0f);
+  x[70] = -3.0f;                                                   // one value: code -127
+  for (int i = 0; i < 32; ++i) x[std::size_t(96 + i)] = 127.0f * float(i - 16) / 32.0f;  // d = 63.5/127: ties at odd i
+  for (int i = 0; i < 32; ++i) x[std::size_t(K + i)] *= 1e30f;    // huge
+  for (int i = 32; i < 64; ++i) x[std::size_t(K + i)] *= 1e-30f;  // tiny
+  std::vector<std::int8_t> q_ref(std::size_t(M * K)), q_avx(q_ref.size());
+  std::vector<float> d_ref(std::size_t(M * K / 32)), d_avx(d_ref.size()), s_ref(std::size_t(M * K / G)), s_avx(s_ref.size());
+  ops::cpu::quantize_activations(x.data(), M, K, G, q_ref.data(), d_ref.data(), s_ref.data());
+  ops::cpu::quantize_activations_avx2(x.data(), M, K, G, q_avx.data(), d_avx.data(), s_avx.data());
+  EXPECT_EQ(q_avx, q_ref);
+  EXPECT_EQ(d_avx, d_ref);
+  EXPECT_EQ(q_ref[70], -127);
+  for (std::size_t g = 0; g < s_ref.size(); ++g) EXPECT_NEAR(s_avx[g], s_ref[g], 1e-5f * (1 + std::fabs(s_ref[g]))) << g;
+}
+
 // The many-row int8 kernel (prefill) computes the reference's sum from the same rounded x,
 // called on an inner range of weight rows so that strips start mid-matrix and end short.
 TEST_P(QuantEquivalence, Int8GemmAvx2MatchesReference) {

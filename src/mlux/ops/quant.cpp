@@ -94,7 +94,7 @@ void linear_int8_many_rows(const cpu::QuantRows& w, const float* x, std::int64_t
   {
 #pragma omp for
     for (std::int64_t m = 0; m < M; ++m) {
-      cpu::quantize_activations(x + m * K, 1, K, w.group_size, xq + m * K, d + m * blocks, xsum + m * groups);
+      cpu::quantize_activations_avx2(x + m * K, 1, K, w.group_size, xq + m * K, d + m * blocks, xsum + m * groups);
       if (x16) std::copy_n(xq + m * K, K, x16 + m * K);
     }
 #pragma omp for schedule(dynamic, 1)

@@ -59,12 +59,15 @@ void gemv_quant_avx2(const QuantRows& w, const float* x, std::int64_t M, std::in
 // x is rounded to int8 in blocks of 32 (as llama.cpp's Q8_0), d = max|x|/127, xq = rint(x/d), and
 // each block's Σ q·xq is an exact integer dot:
 //     y ≈ Σ_b scale_g(b) · d_b · Σ_{i∈b} q_i·xq_i  +  Σ_g bias_g · Σ_{i∈g} x_i     (Σx stays f32)
-// Both kernels quantize x with quantize_activations, so they see the same xq.
+// The kernels all see the same xq: quantize_activations and its AVX2 twin agree exactly on it.
 constexpr int kActivationBlock = 32;
 
 /// xq [M, K] int8, d [M, K/32] f32, xsum [M, K/group_size] f32 (Σx per weight group).
 void quantize_activations(const float* x, std::int64_t M, std::int64_t K, int group_size, std::int8_t* xq, float* d,
                           float* xsum);
+/// The same with AVX2: xq and d identical (the same IEEE operations), xsum summed in another order.
+void quantize_activations_avx2(const float* x, std::int64_t M, std::int64_t K, int group_size, std::int8_t* xq,
+                               float* d, float* xsum);
 
 void gemv_quant_int8_ref(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n_begin, std::int64_t n_end,
                          float* y, std::int64_t ldy);

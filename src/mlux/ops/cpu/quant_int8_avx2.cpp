@@ -126,7 +126,7 @@ void gemv(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n0, s
   ensure(s.xq, M * w.K);
   ensure(s.d, M * w.K / kActivationBlock);
   ensure(s.xsum, M * groups);
-  quantize_activations(x, M, w.K, w.group_size, s.xq.data(), s.d.data(), s.xsum.data());
+  quantize_activations_avx2(x, M, w.K, w.group_size, s.xq.data(), s.d.data(), s.xsum.data());
   Operands ops{};
   if constexpr (Bits == 4) {
     ensure(s.xa, M * ((w.K + 63) / 64 * 32));
@@ -168,6 +168,40 @@ void gemv(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n0, s
 }
 
 }  // namespace
+
+void quantize_activations_avx2(const float* x, std::int64_t M, std::int64_t K, int group_size, std::int8_t* xq,
+                               float* d, float* xsum) {
+  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)), limit = _mm256_set1_ps(127.0f);
+  for (std::int64_t b = 0; b < M * K / kActivationBlock; ++b) {
+    const float* xb = x + b * kActivationBlock;
+    __m256 v[4], amax = _mm256_setzero_ps();
+    for (int i = 0; i < 4; ++i) {
+      v[i] = _mm256_loadu_ps(xb + 8 * i);
+      amax = _mm256_max_ps(amax, _mm256_and_ps(v[i], abs_mask));
+    }
+    __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(amax), _mm256_extractf128_ps(amax, 1));
+    m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+    m4 = _mm_max_ss(m4, _mm_movehdup_ps(m4));
+    const float step = _mm_cvtss_f32(m4) / 127.0f;
+    d[b] = step;
+    __m256i q[4];
+    for (int i = 0; i < 4; ++i) {
+      // x/d rounded to nearest even, as std::rint; |x/d| ≤ 127 up to rounding, so clamp as the reference.
+      const __m256 r = _mm256_round_ps(_mm256_div_ps(v[i], _mm256_set1_ps(step)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      q[i] = step > 0 ? _mm256_cvtps_epi32(_mm256_min_ps(limit, _mm256_max_ps(_mm256_sub_ps(_mm256_setzero_ps(), limit), r)))
+                      : _mm256_setzero_si256();
+    }
+    // int32 → int16 → int8; packs work per 128-bit lane, so the dwords are put back in order.
+    const __m256i w = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(xq + b * kActivationBlock),
+                        _mm256_permutevar8x32_epi32(w, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+  }
+  for (std::int64_t g = 0; g < M * K / group_size; ++g) {
+    __m256 s = _mm256_setzero_ps();
+    for (int i = 0; i < group_size; i += 8) s = _mm256_add_ps(s, _mm256_loadu_ps(x + g * group_size + i));
+    xsum[g] = hsum(s);
+  }
+}
 
 void gemv_quant_int8_avx2(const QuantRows& w, const float* x, std::int64_t M, std::int64_t n_begin,
                           std::int64_t n_end, float* y, std::int64_t ldy) {
