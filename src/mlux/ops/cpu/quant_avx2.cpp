@@ -14,6 +14,7 @@
 namespace mlux::ops::cpu {
 namespace {
 
+using avx2::ensure;
 using avx2::hsum;
 
 template <int Bits>
@@ -26,10 +27,6 @@ struct Scratch {
 Scratch& scratch() {
   thread_local Scratch s;
   return s;
-}
-
-void ensure(std::vector<float>& v, std::int64_t n) {
-  if (v.size() < std::size_t(n)) v.resize(std::size_t(n));
 }
 
 // x rows in the order the codes come out, zero-padded to whole chunks (4-bit only; other widths

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "mlux/ops/cpu/quant.h"
 #include "mlux/ops/cpu/simd_avx2.h"
@@ -28,6 +29,12 @@ template <int Bits>
 constexpr std::int64_t kPrefetchAhead = 512 * Bits;
 
 inline void prefetch(const void* p) { _mm_prefetch(static_cast<const char*>(p), _MM_HINT_T0); }
+
+/// Grows a thread-local scratch vector to at least n elements (never shrinks: reused across calls).
+template <typename T>
+void ensure(std::vector<T>& v, std::int64_t n) {
+  if (v.size() < std::size_t(n)) v.resize(std::size_t(n));
+}
 
 /// n scales (or biases) of dtype t at p (any alignment) → f32 out[0..n).
 inline void widen_scales(DType t, const std::byte* p, std::int64_t n, float* out) {

@@ -14,6 +14,7 @@
 namespace mlux::ops::cpu {
 namespace {
 
+using avx2::ensure;
 using avx2::hsum;
 
 struct Int8Scratch {
@@ -25,11 +26,6 @@ struct Int8Scratch {
 Int8Scratch& scratch() {
   thread_local Int8Scratch s;
   return s;
-}
-
-template <typename T>
-void ensure(std::vector<T>& v, std::int64_t n) {
-  if (v.size() < std::size_t(n)) v.resize(std::size_t(n));
 }
 
 template <int Bits>

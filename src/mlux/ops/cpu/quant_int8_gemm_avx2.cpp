@@ -21,6 +21,7 @@
 namespace mlux::ops::cpu {
 namespace {
 
+using avx2::ensure;
 constexpr int kStripRows = 8;  // one int32 lane per weight row
 constexpr int kRowsOfX = 4;    // rows of x per pass over the strips
 constexpr int kStripsAtOnce = 1;
@@ -41,11 +42,6 @@ struct Panel {
 Panel& panel() {
   thread_local Panel p;
   return p;
-}
-
-template <typename T>
-void ensure(std::vector<T>& v, std::int64_t n) {
-  if (v.size() < std::size_t(n)) v.resize(std::size_t(n));
 }
 
 inline __m256i broadcast32(const void* p) {
