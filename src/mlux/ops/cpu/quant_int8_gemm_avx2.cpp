@@ -204,20 +204,17 @@ template <int Bits>
 void gemm(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int64_t n_end, float* y, std::int64_t ldy) {
   Panel& p = panel();
   const std::int64_t groups = w.groups(), strips = (n_end - n_begin + kStripRows - 1) / kStripRows;
-  const PanelView view{.codes = nullptr, .scales = nullptr, .biases = nullptr,
-                       .strip_bytes = w.K * kStripBytesPerInput<Bits>, .strip_groups = groups * kStripRows};
-  ensure(p.codes, strips * view.strip_bytes);
-  ensure(p.scales, strips * view.strip_groups);
-  ensure(p.biases, strips * view.strip_groups);
+  const std::int64_t strip_bytes = w.K * kStripBytesPerInput<Bits>, strip_groups = groups * kStripRows;
+  ensure(p.codes, strips * strip_bytes);
+  ensure(p.scales, strips * strip_groups);
+  ensure(p.biases, strips * strip_groups);
   ensure(p.row_scales, groups);
   ensure(p.row_biases, groups);
+  const PanelView v{.codes = p.codes.data(), .scales = p.scales.data(), .biases = p.biases.data(),
+                    .strip_bytes = strip_bytes, .strip_groups = strip_groups};
   for (std::int64_t s = 0; s < strips; ++s)
-    repack_strip<Bits>(w, n_begin + s * kStripRows, n_end, p, p.codes.data() + s * view.strip_bytes,
-                       p.scales.data() + s * view.strip_groups, p.biases.data() + s * view.strip_groups);
-  PanelView v = view;
-  v.codes = p.codes.data();
-  v.scales = p.scales.data();
-  v.biases = p.biases.data();
+    repack_strip<Bits>(w, n_begin + s * kStripRows, n_end, p, p.codes.data() + s * strip_bytes,
+                       p.scales.data() + s * strip_groups, p.biases.data() + s * strip_groups);
   for (std::int64_t m0 = 0; m0 < x.M; m0 += kRowsOfX)
     for (std::int64_t s = 0; s < strips; s += kStripsAtOnce) {
       const std::int64_t n0 = n_begin + s * kStripRows, rows = n_end - n0;
