@@ -49,10 +49,12 @@ float tolerance(const std::string& fixture, const Tensor& reference_logits) {
 
 class Golden : public testing::TestWithParam<Case> {};
 
+// The two tests load the weights the two ways (io/mapped_file.h), so both are held to transformers.
 TEST_P(Golden, LogitsAndHiddenStatesMatchTransformers) {
   const Case& c = GetParam();
   const fs::path dir = test::golden_dir() / c.fixture;
-  auto model = CausalLM::load(dir, {.config_file = dir / c.config_file});
+  auto model = CausalLM::load(dir, {.config_file = dir / c.config_file, .weights = io::FileAccess::read});
+  ASSERT_EQ(model->weight_files_read(), model->weight_file_count());
   auto ref = io::SafetensorsFile::open(dir / c.reference);
   const Tensor ids = ref->tensor("input_ids");
   const auto out = model->forward(ids, {.hidden_states = true});
@@ -70,7 +72,8 @@ TEST_P(Golden, GreedyContinuationMatchesTransformers) {
   const Case& c = GetParam();
   if (c.reference != "reference.safetensors") GTEST_SKIP() << "greedy ids are recorded for the main prompt only";
   const fs::path dir = test::golden_dir() / c.fixture;
-  auto model = CausalLM::load(dir, {.config_file = dir / c.config_file});
+  auto model = CausalLM::load(dir, {.config_file = dir / c.config_file, .weights = io::FileAccess::mapped});
+  ASSERT_EQ(model->weight_files_read(), 0u);
   auto ref = io::SafetensorsFile::open(dir / c.reference);
   std::vector<std::int64_t> seq = ref->tensor("input_ids").to_ints();
   const std::vector<std::int64_t> expected = ref->tensor("greedy_ids").to_ints();

@@ -37,6 +37,37 @@ class Safetensors : public testing::Test {
   fs::path dir_;
 };
 
+// A file read into memory and the same file mapped hold the same bytes; reading starts on a 2 MiB
+// boundary (so the kernel can use huge pages) and sizes that are not whole pages read exactly.
+TEST_F(Safetensors, FilesReadIntoMemoryHoldExactlyTheMappedBytes) {
+  for (const std::size_t size : {std::size_t(1), std::size_t(4097), (std::size_t(3) << 20) + 5}) {
+    const fs::path p = dir_ / ("bytes-" + std::to_string(size));
+    std::string bytes(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) bytes[i] = char((i * 131 + size) & 0xff);
+    std::ofstream(p, std::ios::binary) << bytes;
+    const auto read = io::MappedFile::open(p, io::FileAccess::read);
+    const auto mapped = io::MappedFile::open(p, io::FileAccess::mapped);
+    EXPECT_EQ(read->access(), io::FileAccess::read);
+    EXPECT_EQ(mapped->access(), io::FileAccess::mapped);
+    ASSERT_EQ(read->size(), size);
+    ASSERT_EQ(mapped->size(), size);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(read->data()) % (std::uintptr_t(2) << 20), 0u);
+    EXPECT_EQ(std::memcmp(read->data(), bytes.data(), size), 0) << size;
+    EXPECT_EQ(std::memcmp(mapped->data(), bytes.data(), size), 0) << size;
+    // A small file fits in half the available memory: automatic reads it.
+    EXPECT_EQ(io::MappedFile::open(p, io::FileAccess::automatic)->access(), io::FileAccess::read);
+  }
+  const fs::path empty = dir_ / "empty";
+  std::ofstream(empty, std::ios::binary).flush();
+  EXPECT_EQ(io::MappedFile::open(empty, io::FileAccess::read)->size(), 0u);
+  const std::string e = test::error_of([&] { io::MappedFile::open(dir_ / "missing", io::FileAccess::read); });
+  EXPECT_NE(e.find("cannot open"), std::string::npos) << e;
+  EXPECT_NE(e.find("missing"), std::string::npos) << e;
+  EXPECT_EQ(io::parse_file_access("auto"), io::FileAccess::automatic);
+  EXPECT_EQ(io::parse_file_access("mapped"), io::FileAccess::mapped);
+  EXPECT_EQ(io::parse_file_access("Read"), std::nullopt);
+}
+
 TEST_F(Safetensors, RoundTripsEveryDtypeAndMetadata) {
   const Tensor f = Tensor::from_floats({1.5f, -2.0f, 3.25f, 0.0f, 7.0f, -1.0f}, {2, 3});
   const Tensor b = f.to(DType::bf16), h = f.to(DType::f16);

@@ -1,7 +1,7 @@
 // `mlux bench --model M [--prompt-tokens 128] [--gen-tokens 64] [--threads N] [--runs 3]
-//  [--int8-activations] [--json]`:
+//  [--int8-activations] [--weights auto|read|mapped] [--json]`:
 // the workload of ../shared/perf (llama-bench's pp/tg), so mlux and llama.cpp are measured alike.
-//   load     wall time to map the checkpoint and build the model
+//   load     wall time to read or map the checkpoint and build the model
 //   prefill  N random token ids in one call, logits for the last position only
 //   decode   after a 16-token prompt (untimed), G greedy steps of one token (argmax included)
 // One warm-up, then `runs` timed runs: median (min–max). Also peak RSS, a read-bandwidth probe and
@@ -32,6 +32,7 @@ struct Args {
   std::string model;
   int prompt_tokens = 128, gen_tokens = 64, threads = 0, runs = 3;
   bool json = false, int8_activations = false;
+  std::string weights = "auto";
 };
 
 struct Stat {
@@ -130,6 +131,7 @@ int run(const Args& a) {
   const auto t_load = Clock::now();
   models::LoadOptions load_options;
   if (a.int8_activations) load_options.quantized_activations = ops::QuantizedActivations::int8;
+  load_options.weights = *io::parse_file_access(a.weights);  // CLI11 admitted only the known names
   const std::string dir = resolve_model_arg(a.model).string();
   auto model = models::CausalLM::load(dir, load_options);
   const double load_s = seconds_since(t_load);
@@ -168,10 +170,12 @@ int run(const Args& a) {
   const Stat p = summarize(pp), g = summarize(tg);
   const double roofline = bw * 1e9 / double(model->weight_bytes());
   const double streamed = double(model->weight_bytes()) * g.median / 1e9;  // every weight is read once per token
+  const std::size_t files_read = model->weight_files_read(), files = model->weight_file_count();
+  const std::string access = files_read == files ? "read" : files_read == 0 ? "mapped" : "mixed";
 
   if (a.json) {
     nlohmann::json j = {{"model", a.model}, {"describe", model->describe()}, {"threads", threads},
-                        {"int8_activations", a.int8_activations},
+                        {"int8_activations", a.int8_activations}, {"weights", access},
                         {"weight_bytes", model->weight_bytes()}, {"load_s", load_s},
                         {"prefill_tokens", a.prompt_tokens}, {"prefill_tok_s", {{"median", p.median}, {"min", p.min}, {"max", p.max}}},
                         {"decode_tokens", a.gen_tokens}, {"decode_tok_s", {{"median", g.median}, {"min", g.min}, {"max", g.max}}},
@@ -188,7 +192,8 @@ int run(const Args& a) {
     return 0;
   }
   std::printf("%s, %d threads\n", model->describe().c_str(), threads);
-  std::printf("  load          %.2f s (%s of weights)\n", load_s, format_bytes(model->weight_bytes()).c_str());
+  std::printf("  load          %.2f s (%s of weights, %s: %zu of %zu files read into memory)\n", load_s,
+              format_bytes(model->weight_bytes()).c_str(), access.c_str(), files_read, files);
   std::printf("  prefill %-4d  %.1f tok/s (%.1f–%.1f)\n", a.prompt_tokens, p.median, p.min, p.max);
   std::printf("  decode %-4d   %.2f tok/s (%.2f–%.2f), %.0f%% of the %.2f tok/s bandwidth roofline\n", a.gen_tokens,
               g.median, g.min, g.max, 100.0 * g.median / roofline, roofline);
@@ -211,6 +216,10 @@ CommandRegistrar reg("bench", "Measure load, prefill and decode speed and peak m
   app.add_option("--runs", a->runs, "Timed runs after one warm-up (default 3)")->check(CLI::Range(1, 100));
   app.add_flag("--int8-activations", a->int8_activations,
                "Quantized layers round their input to int8 (opt-in, faster decode, approximate logits)");
+  app.add_option("--weights", a->weights,
+                 "How weight files reach memory: read (into huge-page memory), mapped (mmap), or auto "
+                 "(read when a file takes at most half the available memory; default)")
+      ->check(CLI::IsMember({"auto", "read", "mapped"}));
   app.add_flag("--json", a->json, "Print JSON");
   return [a] { return run(*a); };
 });

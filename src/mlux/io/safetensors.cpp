@@ -90,8 +90,8 @@ TensorEntry parse_entry(const std::string& name, const Json& v, const std::strin
 
 }  // namespace
 
-std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const std::filesystem::path& path) {
-  return open(MappedFile::open(path));
+std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(const std::filesystem::path& path, FileAccess access) {
+  return open(MappedFile::open(path, access));
 }
 
 std::shared_ptr<const SafetensorsFile> SafetensorsFile::open(std::shared_ptr<const MappedFile> file) {
@@ -151,7 +151,7 @@ Tensor SafetensorsFile::tensor(std::string_view name) const {
 
 // --- Checkpoint -------------------------------------------------------------------------------
 
-Checkpoint Checkpoint::open(const std::filesystem::path& dir) {
+Checkpoint Checkpoint::open(const std::filesystem::path& dir, FileAccess access) {
   namespace fs = std::filesystem;
   Checkpoint c;
   c.dir_ = dir;
@@ -191,7 +191,7 @@ Checkpoint Checkpoint::open(const std::filesystem::path& dir) {
          "' (looked for model.safetensors.index.json, model.safetensors, model*.safetensors)");
 
   for (const auto& f : files) {
-    auto shard = SafetensorsFile::open(f);
+    auto shard = SafetensorsFile::open(f, access);
     const std::size_t k = c.shards_.size();
     for (const auto& e : shard->entries()) {
       if (c.where_.count(e.name))
@@ -230,6 +230,11 @@ Tensor Checkpoint::tensor(std::string_view name) const {
 }
 
 const std::map<std::string, std::string>& Checkpoint::metadata() const { return shards_.front()->metadata(); }
+
+std::size_t Checkpoint::shards_read() const {
+  return std::size_t(std::count_if(shards_.begin(), shards_.end(),
+                                   [](const auto& s) { return s->access() == FileAccess::read; }));
+}
 
 std::uint64_t Checkpoint::total_bytes() const {
   std::uint64_t n = 0;

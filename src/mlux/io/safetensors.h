@@ -31,12 +31,15 @@ struct TensorEntry {
 
 class SafetensorsFile {
  public:
-  /// Maps and validates a file; throws Error naming the file and the offending entry.
-  static std::shared_ptr<const SafetensorsFile> open(const std::filesystem::path& path);
+  /// Maps (or reads, see FileAccess) and validates a file; throws Error naming the file and the
+  /// offending entry.
+  static std::shared_ptr<const SafetensorsFile> open(const std::filesystem::path& path,
+                                                     FileAccess access = FileAccess::mapped);
   /// Validates bytes already mapped or in memory (MappedFile::from_memory).
   static std::shared_ptr<const SafetensorsFile> open(std::shared_ptr<const MappedFile> file);
 
   const std::filesystem::path& path() const { return file_->path(); }
+  FileAccess access() const { return file_->access(); }
   /// Entries in header order.
   const std::vector<TensorEntry>& entries() const { return entries_; }
   const TensorEntry* find(std::string_view name) const;
@@ -56,7 +59,8 @@ class SafetensorsFile {
 /// model.safetensors, else every model*.safetensors (never consolidated.safetensors).
 class Checkpoint {
  public:
-  static Checkpoint open(const std::filesystem::path& dir);
+  /// `access`: how each shard reaches memory (automatic decides per shard, as it opens).
+  static Checkpoint open(const std::filesystem::path& dir, FileAccess access = FileAccess::mapped);
 
   std::vector<std::string> names() const;
   bool contains(std::string_view name) const { return where_.count(std::string(name)) != 0; }
@@ -65,6 +69,8 @@ class Checkpoint {
   /// "__metadata__" of the first shard (format "pt" for transformers, "mlx" for mlx-lm).
   const std::map<std::string, std::string>& metadata() const;
   std::size_t shard_count() const { return shards_.size(); }
+  /// Shards read into memory (the others are mapped).
+  std::size_t shards_read() const;
   std::uint64_t total_bytes() const;
   const std::filesystem::path& dir() const { return dir_; }
 

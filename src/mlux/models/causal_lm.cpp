@@ -24,7 +24,7 @@ std::unique_ptr<CausalLM> CausalLM::load(const std::filesystem::path& dir, const
   else m->root_ = std::make_unique<nn::Wrapper>("", std::move(text));
   m->root_->assign_paths("", m->hook_count_);
 
-  m->checkpoint_ = io::Checkpoint::open(dir);
+  m->checkpoint_ = io::Checkpoint::open(dir, opt.weights);
   const BindResult bound =
       bind_weights(*m->root_, m->checkpoint_, family, m->config_, {.activations = opt.quantized_activations});
   m->parameter_count_ = bound.parameters;

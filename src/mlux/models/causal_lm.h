@@ -23,6 +23,9 @@ struct LoadOptions {
   std::filesystem::path config_file;  // default: <dir>/config.json
   /// How quantized layers treat their input: f32 (exact) or the opt-in int8 path (ops.h).
   ops::QuantizedActivations quantized_activations = ops::QuantizedActivations::f32;
+  /// How the weight files reach memory (io/mapped_file.h): by default read into huge-page memory
+  /// when they fit comfortably, else mapped.
+  io::FileAccess weights = io::FileAccess::automatic;
 };
 
 struct ForwardOptions {
@@ -65,6 +68,9 @@ class CausalLM {
   /// Which modules the checkpoint stores quantized, and how (empty for a float checkpoint).
   const QuantizationPlan& quantization() const { return quantization_; }
   std::uint64_t weight_bytes() const { return checkpoint_.total_bytes(); }
+  /// Weight files read into memory, out of weight_file_count() (the others are mapped).
+  std::size_t weight_files_read() const { return checkpoint_.shards_read(); }
+  std::size_t weight_file_count() const { return checkpoint_.shard_count(); }
   /// The dtype most weights are stored in ("bf16", ...), after the quantization if any ("q4 g64, bf16").
   std::string weight_dtype() const { return weight_dtype_; }
   /// One line, like the original's repr: "CausalLM(llama, 16L/32H/64D, bf16)".
