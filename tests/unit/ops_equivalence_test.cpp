@@ -315,9 +315,10 @@ TEST(Int8Activations, Avx2RoundsExactlyAsTheReference) {
   for (std::size_t g = 0; g < s_ref.size(); ++g) EXPECT_NEAR(s_avx[g], s_ref[g], 1e-5f * (1 + std::fabs(s_ref[g]))) << g;
 }
 
-// The many-row int8 kernel (prefill) computes the reference's sum from the same rounded x,
-// called on an inner range of weight rows so that strips start mid-matrix and end short.
-TEST_P(QuantEquivalence, Int8GemmAvx2MatchesReference) {
+// The many-row int8 kernels (prefill: AVX2, and AVX-512 VNNI where the CPU has it) compute the
+// reference's sum from the same rounded x, called on an inner range of weight rows so that
+// strips start mid-matrix and end short.
+TEST_P(QuantEquivalence, Int8GemmMatchesReferenceOnEveryKernel) {
   const QuantRow r = GetParam();
   if (!ops::cpu::has_avx2()) GTEST_SKIP() << "no AVX2 on this CPU";
   if (r.bits != 4 && r.bits != 8) GTEST_SKIP() << "the int8-activation path takes 4- and 8-bit codes";
@@ -332,8 +333,15 @@ TEST_P(QuantEquivalence, Int8GemmAvx2MatchesReference) {
   const std::int64_t ldy = r.N + 3, n0 = r.N > 2 ? 1 : 0, n1 = r.N > 2 ? r.N - 1 : r.N;
   std::vector<float> ref(std::size_t(r.M * ldy), kGuard), got(std::size_t(r.M * ldy), kGuard);
   ops::cpu::gemv_quant_int8_ref(w.rows, x.data(), r.M, n0, n1, ref.data(), ldy);
-  ops::cpu::gemm_quant_int8_avx2(w.rows, rows, n0, n1, got.data(), ldy);
-  expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
+  for (const bool avx2_only : {true, false}) {
+    ops::cpu::limit_kernels_to_avx2(avx2_only);
+    if (!avx2_only && !ops::cpu::has_avx512_vnni()) break;
+    SCOPED_TRACE(avx2_only ? "AVX2 kernel" : "AVX-512 VNNI kernel");
+    std::fill(got.begin(), got.end(), kGuard);
+    ops::cpu::gemm_quant_int8_avx2(w.rows, rows, n0, n1, got.data(), ldy);
+    expect_gemv_match(got, ref, r.M, r.N, ldy, [&](float v) { return 2e-5f * (1.0f + std::fabs(v) + std::sqrt(float(r.K))); });
+  }
+  ops::cpu::limit_kernels_to_avx2(false);
 }
 
 // y [M, N] of the int8 path against the exact x·Wᵀ: off by at most the rounding of x to int8 steps

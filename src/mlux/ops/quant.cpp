@@ -83,10 +83,11 @@ void linear_int8_many_rows(const cpu::QuantRows& w, const float* x, std::int64_t
   ensure(b.xq, M * K);
   ensure(b.d, M * blocks);
   ensure(b.xsum, M * groups);
-  if (w.bits == 8) ensure(b.x16, M * K);
+  const bool widen = cpu::int8_gemm_reads_int16(w);
+  if (widen) ensure(b.x16, M * K);
   // Plain pointers: inside the parallel region `b` would name each thread's own (empty) buffers.
   std::int8_t* xq = b.xq.data();
-  std::int16_t* x16 = w.bits == 8 ? b.x16.data() : nullptr;
+  std::int16_t* x16 = widen ? b.x16.data() : nullptr;
   float *d = b.d.data(), *xsum = b.xsum.data();
   const cpu::Int8Rows rows{.xq = xq, .x16 = x16, .d = d, .xsum = xsum, .M = M};
   const std::int64_t nb = cpu::int8_gemm_panel_rows(w), panels = (N + nb - 1) / nb;

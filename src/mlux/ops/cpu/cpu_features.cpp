@@ -8,6 +8,7 @@
 namespace mlux::ops::cpu {
 namespace {
 std::atomic<bool> g_force_ref{std::getenv("MLUX_FORCE_REFERENCE_KERNELS") != nullptr};
+std::atomic<bool> g_avx2_only{std::getenv("MLUX_NO_AVX512") != nullptr};
 
 // CPUID leaf 1, ECX bit 29 (Clang 14's __builtin_cpu_supports does not know "f16c").
 bool has_f16c() {
@@ -21,6 +22,13 @@ bool has_avx2() {
   return hw && !g_force_ref.load(std::memory_order_relaxed);
 }
 
+bool has_avx512_vnni() {
+  static const bool hw = __builtin_cpu_supports("avx512vnni") != 0 && __builtin_cpu_supports("avx512vl") != 0;
+  return hw && has_avx2() && !g_avx2_only.load(std::memory_order_relaxed);
+}
+
 void force_reference_kernels(bool on) { g_force_ref.store(on); }
+
+void limit_kernels_to_avx2(bool on) { g_avx2_only.store(on); }
 
 }  // namespace mlux::ops::cpu

@@ -88,10 +88,12 @@ struct Int8Rows {
 /// The int8-activation product for many rows of x (bits 4 and 8): y[m, n] for every m < x.M and
 /// n in [n_begin, n_end), the same sum as gemv_quant_int8_ref. Weight rows are repacked eight at
 /// a time into a thread-local panel and reused by every row of x, so call it on panels of about
-/// int8_gemm_panel_rows() rows.
+/// int8_gemm_panel_rows() rows. Runs the AVX-512 VNNI kernel where has_avx512_vnni().
 void gemm_quant_int8_avx2(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int64_t n_end, float* y,
                           std::int64_t ldy);
 /// Weight rows per gemm_quant_int8_avx2 call: a repacked panel that stays in L2 (a multiple of 8).
 std::int64_t int8_gemm_panel_rows(const QuantRows& w);
+/// Whether gemm_quant_int8_avx2 reads x.x16 (8-bit codes without AVX-512 VNNI); else it may be null.
+bool int8_gemm_reads_int16(const QuantRows& w);
 
 }  // namespace mlux::ops::cpu

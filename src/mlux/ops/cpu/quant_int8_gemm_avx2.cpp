@@ -13,9 +13,14 @@
 // Per block the dots become floats once and are scaled by scale_g(row)·d_b; bias_g(row)·Σx_g is
 // added per group. A call repacks its rows into a thread-local panel that stays in L2 while the
 // rows of x pass over it, kRowsOfX at a time (their accumulators live in registers).
+// Where the CPU has AVX-512 VNNI, the panel goes to quant_int8_gemm_vnni.cpp's kernel instead, and
+// 8-bit codes are repacked like 4-bit ones (a byte per code, four inputs per step): vpdpbusd takes
+// unsigned bytes up to 255 without saturating.
 #include <algorithm>
 #include <vector>
 
+#include "mlux/ops/cpu/cpu_features.h"
+#include "mlux/ops/cpu/int8_strips.h"
 #include "mlux/ops/cpu/quant_avx2.h"
 
 namespace mlux::ops::cpu {
@@ -23,18 +28,18 @@ namespace {
 
 using avx2::ensure;
 
-constexpr int kStripRows = 8;  // one int32 lane per weight row
 // Register tiling: rows of x × strips per pass. Measured on Zen 3 (mlux_bench BM_Linear*Int8):
 // 4 × 1 is as fast as 3 × 2, 2 × 2 or 6 × 1 within noise; 4 × 2 spills and is slower.
 constexpr int kRowsOfX = 4;
 constexpr int kStripsAtOnce = 1;
 constexpr std::int64_t kPanelBytes = 192 * 1024;
 
-// Inputs of one row in a 32-byte step, and bytes of a strip per input.
-template <int Bits>
-constexpr int kInputsPerStep = Bits == 4 ? 4 : 2;
-template <int Bits>
-constexpr std::int64_t kStripBytesPerInput = 32 / kInputsPerStep<Bits>;
+// Inputs of one row in a 32-byte step, and bytes of a strip per input: a byte per code (4-bit, or
+// 8-bit for the VNNI kernel) or an int16 per code (`Words`: 8-bit for the AVX2 kernel).
+template <bool Words>
+constexpr int kInputsPerStep = Words ? 2 : 4;
+template <bool Words>
+constexpr std::int64_t kStripBytesPerInput = 32 / kInputsPerStep<Words>;
 
 struct Panel {
   std::vector<std::uint8_t> codes;     // strips back to back
@@ -73,9 +78,10 @@ inline void transpose8x8_epi32(__m256i v[8]) {
 }
 
 // 32 bytes of row codes for one step-group of 8 steps (8·kInputsPerStep inputs): 4-bit, 16 packed
-// bytes spread to one code per byte in order; 8-bit, 16 codes widened to int16.
-template <int Bits>
+// bytes spread to one code per byte in order; 8-bit, 32 codes as they are or 16 widened to int16.
+template <int Bits, bool Words>
 inline __m256i row_steps(const std::uint8_t* p) {
+  if constexpr (Bits == 8 && !Words) return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
   const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   if constexpr (Bits == 4) {
     const __m128i nibble = _mm_set1_epi8(0x0f);
@@ -87,16 +93,17 @@ inline __m256i row_steps(const std::uint8_t* p) {
 }
 
 // Rows n0..n0+7 (those below n_end) into one strip; missing rows are zero codes, scales, biases.
-template <int Bits>
+template <int Bits, bool Words>
 void repack_strip(const QuantRows& w, std::int64_t n0, std::int64_t n_end, Panel& p, std::uint8_t* codes, float* scales,
                   float* biases) {
   const std::int64_t groups = w.groups(), rb = w.code_row_bytes(), sb = groups * std::int64_t(dtype_size(w.scale_type));
   const int rows = int(std::min<std::int64_t>(kStripRows, n_end - n0));
-  const std::int64_t per_iteration = 8 * kInputsPerStep<Bits>;  // inputs per 16 bytes of codes
+  const std::int64_t per_iteration = 8 * kInputsPerStep<Words>;  // inputs per row_steps
+  const std::int64_t source_bytes = per_iteration * Bits / 8;    // their packed codes
   for (std::int64_t i = 0; i < w.K / per_iteration; ++i) {
     __m256i v[8];
     for (int r = 0; r < kStripRows; ++r)
-      v[r] = r < rows ? row_steps<Bits>(reinterpret_cast<const std::uint8_t*>(w.codes + (n0 + r) * rb) + 16 * i)
+      v[r] = r < rows ? row_steps<Bits, Words>(reinterpret_cast<const std::uint8_t*>(w.codes + (n0 + r) * rb) + source_bytes * i)
                       : _mm256_setzero_si256();
     transpose8x8_epi32(v);
     for (int j = 0; j < 8; ++j) _mm256_storeu_si256(reinterpret_cast<__m256i*>(codes + (8 * i + j) * 32), v[j]);
@@ -113,15 +120,6 @@ void repack_strip(const QuantRows& w, std::int64_t n0, std::int64_t n_end, Panel
   }
 }
 
-// Where a panel's strips lie: strip s's codes at codes + s·strip_bytes, its scales and biases at
-// s·strip_groups.
-struct PanelView {
-  const std::uint8_t* codes;
-  const float* scales;
-  const float* biases;
-  std::int64_t strip_bytes, strip_groups;
-};
-
 // S adjacent strips (from strip s0, 8·S weight rows, `rows` of them real) against MR rows of x
 // (from m0): y[m0 + m, n0 + r]. Every x broadcast feeds S products, every weight vector MR.
 template <int Bits, int MR, int S>
@@ -137,17 +135,18 @@ void strips_product(const QuantRows& w, const Int8Rows& x, const PanelView& p, s
   for (auto& row : acc)
     for (auto& a : row) a = _mm256_setzero_ps();
   for (std::int64_t b = 0; b < blocks; ++b) {
-    const std::uint8_t* wp = codes + b * kActivationBlock * kStripBytesPerInput<Bits>;
+    constexpr bool words = Bits == 8;
+    const std::uint8_t* wp = codes + b * kActivationBlock * kStripBytesPerInput<words>;
     __m256i dot[MR][S];
     for (auto& row : dot)
       for (auto& d : row) d = _mm256_setzero_si256();
-    constexpr int steps = kActivationBlock / kInputsPerStep<Bits>;
+    constexpr int steps = kActivationBlock / kInputsPerStep<words>;
     // Unrolled fully, GCC regroups the integer sums and spills the products to the stack.
 #pragma GCC unroll 2
     for (int j = 0; j < steps; ++j) {
       __m256i wv[S];
       for (int s = 0; s < S; ++s) wv[s] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(wp + s * p.strip_bytes + 32 * j));
-      const std::int64_t k = b * kActivationBlock + j * kInputsPerStep<Bits>;
+      const std::int64_t k = b * kActivationBlock + j * kInputsPerStep<words>;
       for (int m = 0; m < MR; ++m) {
         if constexpr (Bits == 4) {
           const __m256i xb = broadcast32(x.xq + (m0 + m) * K + k);
@@ -200,11 +199,12 @@ void rows_of_x(const QuantRows& w, const Int8Rows& x, const PanelView& p, std::i
   }
 }
 
-template <int Bits>
+template <int Bits, bool Vnni>
 void gemm(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int64_t n_end, float* y, std::int64_t ldy) {
+  constexpr bool words = Bits == 8 && !Vnni;
   Panel& p = panel();
   const std::int64_t groups = w.groups(), strips = (n_end - n_begin + kStripRows - 1) / kStripRows;
-  const std::int64_t strip_bytes = w.K * kStripBytesPerInput<Bits>, strip_groups = groups * kStripRows;
+  const std::int64_t strip_bytes = w.K * kStripBytesPerInput<words>, strip_groups = groups * kStripRows;
   ensure(p.codes, strips * strip_bytes);
   ensure(p.scales, strips * strip_groups);
   ensure(p.biases, strips * strip_groups);
@@ -213,14 +213,19 @@ void gemm(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int6
   const PanelView v{.codes = p.codes.data(), .scales = p.scales.data(), .biases = p.biases.data(),
                     .strip_bytes = strip_bytes, .strip_groups = strip_groups};
   for (std::int64_t s = 0; s < strips; ++s)
-    repack_strip<Bits>(w, n_begin + s * kStripRows, n_end, p, p.codes.data() + s * strip_bytes,
-                       p.scales.data() + s * strip_groups, p.biases.data() + s * strip_groups);
-  for (std::int64_t m0 = 0; m0 < x.M; m0 += kRowsOfX)
-    for (std::int64_t s = 0; s < strips; s += kStripsAtOnce) {
-      const std::int64_t n0 = n_begin + s * kStripRows, rows = n_end - n0;
-      if (strips - s >= kStripsAtOnce) rows_of_x<Bits, kStripsAtOnce>(w, x, v, s, m0, y + n0, ldy, rows);
-      else rows_of_x<Bits, 1>(w, x, v, s, m0, y + n0, ldy, rows);
-    }
+    repack_strip<Bits, words>(w, n_begin + s * kStripRows, n_end, p, p.codes.data() + s * strip_bytes,
+                              p.scales.data() + s * strip_groups, p.biases.data() + s * strip_groups);
+  if constexpr (Vnni) {
+    const StripOperands xo{.xq = x.xq, .d = x.d, .xsum = x.xsum, .M = x.M, .K = w.K, .group_size = w.group_size};
+    int8_strips_vnni(xo, v, 0, strips, n_end - n_begin, y + n_begin, ldy);
+  } else {
+    for (std::int64_t m0 = 0; m0 < x.M; m0 += kRowsOfX)
+      for (std::int64_t s = 0; s < strips; s += kStripsAtOnce) {
+        const std::int64_t n0 = n_begin + s * kStripRows, rows = n_end - n0;
+        if (strips - s >= kStripsAtOnce) rows_of_x<Bits, kStripsAtOnce>(w, x, v, s, m0, y + n0, ldy, rows);
+        else rows_of_x<Bits, 1>(w, x, v, s, m0, y + n0, ldy, rows);
+      }
+  }
 }
 
 }  // namespace
@@ -228,12 +233,16 @@ void gemm(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int6
 void gemm_quant_int8_avx2(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int64_t n_end, float* y,
                           std::int64_t ldy) {
   if (n_begin >= n_end || x.M == 0) return;
-  if (w.bits == 4) gemm<4>(w, x, n_begin, n_end, y, ldy);
-  else gemm<8>(w, x, n_begin, n_end, y, ldy);
+  const bool vnni = has_avx512_vnni();
+  if (w.bits == 4) vnni ? gemm<4, true>(w, x, n_begin, n_end, y, ldy) : gemm<4, false>(w, x, n_begin, n_end, y, ldy);
+  else vnni ? gemm<8, true>(w, x, n_begin, n_end, y, ldy) : gemm<8, false>(w, x, n_begin, n_end, y, ldy);
 }
 
+bool int8_gemm_reads_int16(const QuantRows& w) { return w.bits == 8 && !has_avx512_vnni(); }
+
 std::int64_t int8_gemm_panel_rows(const QuantRows& w) {
-  const std::int64_t row_bytes = w.K * (w.bits == 4 ? kStripBytesPerInput<4> : kStripBytesPerInput<8>) / kStripRows;
+  const bool words = int8_gemm_reads_int16(w);
+  const std::int64_t row_bytes = w.K * (words ? kStripBytesPerInput<true> : kStripBytesPerInput<false>) / kStripRows;
   const std::int64_t rows = kPanelBytes / std::max<std::int64_t>(row_bytes, 1) / kStripRows * kStripRows;
   return std::clamp<std::int64_t>(rows, kStripRows, 256);
 }
