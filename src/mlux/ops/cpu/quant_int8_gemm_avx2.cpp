@@ -220,10 +220,15 @@ void gemm(const QuantRows& w, const Int8Rows& x, std::int64_t n_begin, std::int6
     int8_strips_vnni(xo, v, 0, strips, n_end - n_begin, y + n_begin, ldy);
   } else {
     for (std::int64_t m0 = 0; m0 < x.M; m0 += kRowsOfX)
-      for (std::int64_t s = 0; s < strips; s += kStripsAtOnce) {
+      for (std::int64_t s = 0; s < strips;) {
         const std::int64_t n0 = n_begin + s * kStripRows, rows = n_end - n0;
-        if (strips - s >= kStripsAtOnce) rows_of_x<Bits, kStripsAtOnce>(w, x, v, s, m0, y + n0, ldy, rows);
-        else rows_of_x<Bits, 1>(w, x, v, s, m0, y + n0, ldy, rows);
+        if (strips - s >= kStripsAtOnce) {
+          rows_of_x<Bits, kStripsAtOnce>(w, x, v, s, m0, y + n0, ldy, rows);
+          s += kStripsAtOnce;
+        } else {
+          rows_of_x<Bits, 1>(w, x, v, s, m0, y + n0, ldy, rows);
+          s += 1;
+        }
       }
   }
 }

@@ -16,6 +16,8 @@ namespace mlux::ops::cpu {
 namespace {
 
 constexpr int kBlock = 32;      // activation block (quant.h's kActivationBlock)
+// Register tiling: rows of x × strips per pass. Measured on Zen 4 (mlux_bench BM_Linear*Int8/128):
+// 4 × 2 and 6 × 2 alike, 4 × 1 1.2× slower, 2 × 1 1.5×.
 constexpr int kRowsOfX = 4;     // rows of x per pass; their accumulators stay in registers
 constexpr int kStripsAtOnce = 2;
 
@@ -94,10 +96,15 @@ void rows_of_x(const StripOperands& x, const PanelView& p, std::int64_t s0, std:
 void int8_strips_vnni(const StripOperands& x, const PanelView& p, std::int64_t s0, std::int64_t strips,
                       std::int64_t rows, float* y, std::int64_t ldy) {
   for (std::int64_t m0 = 0; m0 < x.M; m0 += kRowsOfX)
-    for (std::int64_t s = 0; s < strips; s += kStripsAtOnce) {
+    for (std::int64_t s = 0; s < strips;) {
       const std::int64_t n = s * kStripRows;  // first row of this pass, from the panel's first
-      if (strips - s >= kStripsAtOnce) rows_of_x<kStripsAtOnce>(x, p, s0 + s, m0, y + n, ldy, rows - n);
-      else rows_of_x<1>(x, p, s0 + s, m0, y + n, ldy, rows - n);
+      if (strips - s >= kStripsAtOnce) {
+        rows_of_x<kStripsAtOnce>(x, p, s0 + s, m0, y + n, ldy, rows - n);
+        s += kStripsAtOnce;
+      } else {
+        rows_of_x<1>(x, p, s0 + s, m0, y + n, ldy, rows - n);
+        s += 1;
+      }
     }
 }
 
