@@ -8,11 +8,12 @@ repetitions of those per-repetition ratios.
         --format "Q8_0=random-llama-3.2-1b-shape-Q8_0.gguf:exact=mlux-q8g64:int8=mlux-q8g64:--int8-activations"
 
 Each --format is GGUF_TYPE=GGUF_FILE, then NAME=MLUX_DIR[:FLAGS] per mlux variant (paths relative
-to --work). Needs ../shared/perf's files (bin/llama_native_bench and node/ with llama.cpp's
+to --work); FLAGS starts with '-', and its words NAME=VALUE set environment variables instead. Needs ../shared/perf's files (bin/llama_native_bench and node/ with llama.cpp's
 prebuilt libllama.so), which bench/compare_llamacpp.sh sets up on first use.
 """
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -29,9 +30,12 @@ def llama(work: Path, gguf: str, threads: int, args) -> dict:
 
 
 def mlux(binary: Path, model: Path, flags: list, threads: int, args) -> dict:
+    env = dict(os.environ)  # FLAGS words NAME=VALUE set the environment (e.g. MLUX_NO_AVX512=1)
+    env.update(f.split("=", 1) for f in flags if not f.startswith("-") and "=" in f)
+    flags = [f for f in flags if f.startswith("-") or "=" not in f]
     out = subprocess.run([str(binary), "bench", "--model", str(model), "--threads", str(threads), "--runs", str(args.runs),
                           "--prompt-tokens", str(args.pp), "--gen-tokens", str(args.tg), "--json", *flags],
-                         check=True, capture_output=True, text=True).stdout
+                         check=True, capture_output=True, text=True, env=env).stdout
     j = json.loads(out)
     return {"pp": j["prefill_tok_s"]["median"], "tg": j["decode_tok_s"]["median"], "rss": j["peak_rss_gib"],
             "bw": j["read_bandwidth_gb_s"]}

@@ -1,11 +1,15 @@
 // The repacked weight panel of the int8-activation GEMM, shared by its AVX2 kernel
 // (quant_int8_gemm_avx2.cpp, which also repacks) and its AVX-512 VNNI kernel
 // (quant_int8_gemm_vnni.cpp). Layout and arithmetic: quant_int8_gemm_avx2.cpp's header comment.
-// Nothing here is an inline function: the two files are compiled for different instruction sets,
-// and an inline function emitted by both could be linked to the wrong one.
+// Include only from those two files. They are compiled for different instruction sets, so the one
+// function defined here has internal linkage: each file compiles its own copy (an inline function
+// emitted by both could be linked to the other's instructions).
 #pragma once
 
+#include <immintrin.h>
+
 #include <cstdint>
+#include <cstring>
 
 namespace mlux::ops::cpu {
 
@@ -28,6 +32,35 @@ struct StripOperands {
   std::int64_t M, K;
   int group_size;
 };
+
+namespace {
+
+/// The end of a tile of MR rows of x × S strips: adds Σ_g bias_g(row)·Σx_g (biases of the tile's
+/// first strip, xsum from row m0 of x) and stores the lanes of real rows (`rows` from the tile's
+/// first; a panel's last strip may be padding) to y[m0 + m, s·8 + r].
+template <int MR, int S>
+void finish_tile(__m256 (&acc)[MR][S], const PanelView& p, const float* biases, const float* xsum, std::int64_t groups,
+                 std::int64_t m0, float* y, std::int64_t ldy, std::int64_t rows) {
+  for (std::int64_t g = 0; g < groups; ++g)
+    for (int s = 0; s < S; ++s) {
+      const __m256 bias = _mm256_loadu_ps(biases + s * p.strip_groups + g * kStripRows);
+      for (int m = 0; m < MR; ++m) acc[m][s] = _mm256_fmadd_ps(bias, _mm256_set1_ps(xsum[(m0 + m) * groups + g]), acc[m][s]);
+    }
+  for (int m = 0; m < MR; ++m)
+    for (int s = 0; s < S; ++s) {
+      float* out = y + (m0 + m) * ldy + s * kStripRows;
+      const std::int64_t real = rows - s * kStripRows;
+      if (real >= kStripRows) {
+        _mm256_storeu_ps(out, acc[m][s]);
+      } else if (real > 0) {
+        alignas(32) float lanes[kStripRows];
+        _mm256_store_ps(lanes, acc[m][s]);
+        std::memcpy(out, lanes, std::size_t(real) * sizeof(float));
+      }
+    }
+}
+
+}  // namespace
 
 /// AVX-512 VNNI (256-bit vpdpbusd): strips from s0 whose codes are one unsigned byte per input,
 /// four inputs of a row per dword (4- and 8-bit codes alike), against every row of x:

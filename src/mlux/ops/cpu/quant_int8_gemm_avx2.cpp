@@ -166,24 +166,7 @@ void strips_product(const QuantRows& w, const Int8Rows& x, const PanelView& p, s
       }
     }
   }
-  for (std::int64_t g = 0; g < groups; ++g)
-    for (int s = 0; s < S; ++s) {
-      const __m256 bias = _mm256_loadu_ps(biases + s * p.strip_groups + g * kStripRows);
-      for (int m = 0; m < MR; ++m)
-        acc[m][s] = _mm256_fmadd_ps(bias, _mm256_set1_ps(x.xsum[(m0 + m) * groups + g]), acc[m][s]);
-    }
-  for (int m = 0; m < MR; ++m)
-    for (int s = 0; s < S; ++s) {
-      float* out = y + (m0 + m) * ldy + s * kStripRows;
-      const std::int64_t real = std::min<std::int64_t>(kStripRows, rows - s * kStripRows);
-      if (real == kStripRows) {
-        _mm256_storeu_ps(out, acc[m][s]);
-      } else if (real > 0) {
-        alignas(32) float lanes[kStripRows];
-        _mm256_store_ps(lanes, acc[m][s]);
-        std::copy(lanes, lanes + real, out);
-      }
-    }
+  finish_tile(acc, p, biases, x.xsum, groups, m0, y, ldy, rows);
 }
 
 template <int Bits, int S>
