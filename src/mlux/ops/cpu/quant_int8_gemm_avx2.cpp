@@ -28,7 +28,7 @@ namespace {
 
 using avx2::ensure;
 
-// Register tiling: rows of x × strips per pass. Measured on Zen 3 (mlux_bench BM_Linear*Int8):
+// Register tiling: rows of x × strips per pass. Measured on Zen 4 (mlux_bench BM_Linear*Int8):
 // 4 × 1 is as fast as 3 × 2, 2 × 2 or 6 × 1 within noise; 4 × 2 spills and is slower.
 constexpr int kRowsOfX = 4;
 constexpr int kStripsAtOnce = 1;
