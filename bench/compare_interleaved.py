@@ -8,8 +8,9 @@ repetitions of those per-repetition ratios.
         --format "Q8_0=random-llama-3.2-1b-shape-Q8_0.gguf:exact=mlux-q8g64:int8=mlux-q8g64:--int8-activations"
 
 Each --format is GGUF_TYPE=GGUF_FILE, then NAME=MLUX_DIR[:FLAGS] per mlux variant (paths relative
-to --work); FLAGS starts with '-', and its words NAME=VALUE set environment variables instead. Needs ../shared/perf's files (bin/llama_native_bench and node/ with llama.cpp's
-prebuilt libllama.so), which bench/compare_llamacpp.sh sets up on first use.
+to --work); FLAGS starts with '-', and its words NAME=VALUE set environment variables instead
+(e.g. "--int8-activations MLUX_NO_AVX512=1"). Needs ../shared/perf's files (bin/llama_native_bench
+and node/ with llama.cpp's prebuilt libllama.so), which bench/compare_llamacpp.sh sets up on first use.
 """
 import argparse
 import json
