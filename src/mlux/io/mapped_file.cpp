@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -23,11 +24,10 @@ std::size_t round_up(std::size_t n, std::size_t to) { return (n + to - 1) / to *
 // MemAvailable from /proc/meminfo in bytes; 0 when it cannot be read (then files are mapped).
 std::size_t available_memory() {
   std::ifstream in("/proc/meminfo");
-  std::string key;
-  std::size_t kib = 0;
-  std::string unit;
-  while (in >> key >> kib >> unit)
-    if (key == "MemAvailable:") return kib * 1024;
+  std::string line;
+  unsigned long long kib = 0;
+  while (std::getline(in, line))  // "MemAvailable:   12345678 kB"; some lines have no unit
+    if (std::sscanf(line.c_str(), "MemAvailable: %llu kB", &kib) == 1) return std::size_t(kib) * 1024;
   return 0;
 }
 
